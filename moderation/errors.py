@@ -1,0 +1,54 @@
+"""Typed errors with a stable machine code and an HTTP status; the API and CLI render them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ModerationError(Exception):
+    """Base error: `status` is the HTTP status, `code` a stable machine-readable name."""
+
+    status: int = 500
+    code: str = "internal_error"
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class InvalidInput(ModerationError):
+    status = 422
+    code = "invalid_input"
+    exit_code = 2
+
+
+class PayloadTooLarge(ModerationError):
+    status = 413
+    code = "payload_too_large"
+    exit_code = 2
+
+
+class NotFound(ModerationError):
+    status = 404
+    code = "not_found"
+
+
+class PolicyError(ModerationError):
+    """The policy file is missing, unparsable or names an unknown category."""
+
+    status = 500
+    code = "policy_error"
+    exit_code = 3
+
+
+class ModelError(ModerationError):
+    """The model artifact is missing, tampered with, or was built by incompatible libraries."""
+
+    status = 503
+    code = "model_unavailable"
+    exit_code = 4

@@ -1,0 +1,111 @@
+"""The site's comment policy: per-category flag/reject thresholds, and the decision rule.
+
+A policy is data (a versioned TOML file validated here), not settings. Decision rule from
+DESIGN.md: `reject` if any category reaches its reject threshold, else `flag` if any reaches
+its flag threshold, else `allow`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from moderation.categories import CATEGORIES, Category
+from moderation.errors import PolicyError
+
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parent / "policies" / "default.toml"
+
+Decision = Literal["allow", "flag", "reject"]
+Action = Literal["flag", "reject"]
+
+
+class Thresholds(BaseModel):
+    """Thresholds on a calibrated 0–1 score. `reject = false` disables rejection (flag only)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    flag: float = Field(gt=0.0, le=1.0)
+    reject: float | None = Field(default=None, gt=0.0, le=1.0)
+
+    @field_validator("reject", mode="before")
+    @classmethod
+    def _false_disables(cls, value: object) -> object:
+        return None if value is False else value
+
+    @model_validator(mode="after")
+    def _reject_above_flag(self) -> Thresholds:
+        if self.reject is not None and self.reject < self.flag:
+            raise ValueError(f"reject ({self.reject}) is below flag ({self.flag})")
+        return self
+
+
+class Policy(BaseModel):
+    """A versioned policy naming every one of the seven categories."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(min_length=1)
+    description: str = ""
+    categories: dict[Category, Thresholds]
+
+    @model_validator(mode="after")
+    def _all_categories(self) -> Policy:
+        missing = [c for c in CATEGORIES if c not in self.categories]
+        if missing:
+            raise ValueError(f"categories missing from the policy: {', '.join(missing)}")
+        return self
+
+    def action(self, category: Category, score: float) -> Action | None:
+        """The action one category's score triggers on its own, if any."""
+        limits = self.categories[category]
+        if limits.reject is not None and score >= limits.reject:
+            return "reject"
+        if score >= limits.flag:
+            return "flag"
+        return None
+
+    def decide(self, scores: dict[Category, float]) -> PolicyOutcome:
+        """Apply the decision rule to the seven scores."""
+        actions = {c: a for c in CATEGORIES if (a := self.action(c, scores[c])) is not None}
+        if "reject" in actions.values():
+            decision: Decision = "reject"
+        elif actions:
+            decision = "flag"
+        else:
+            decision = "allow"
+        return PolicyOutcome(decision=decision, actions=actions)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyOutcome:
+    decision: Decision
+    actions: dict[Category, Action]
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Read and validate a policy file; any problem raises `PolicyError` with a clear message."""
+    path = path or DEFAULT_POLICY_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PolicyError(f"policy file not found: {path}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"policy file {path} is not valid TOML: {exc}") from exc
+    unknown = sorted(set(raw.get("categories", {})) - set(CATEGORIES))
+    if unknown:
+        raise PolicyError(
+            f"policy file {path} names unknown categories: {', '.join(unknown)}; "
+            f"the categories are: {', '.join(CATEGORIES)}",
+            details={"unknown": unknown},
+        )
+    try:
+        return Policy.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise PolicyError(f"policy file {path} is invalid: {problems}") from exc

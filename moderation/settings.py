@@ -1,0 +1,60 @@
+"""Service settings: one pydantic-settings class, read from `MODERATION_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Each field is documented in the README's table."""
+
+    model_config = SettingsConfigDict(env_prefix="MODERATION_", extra="ignore")
+
+    models_dir: Path = Field(
+        default=REPO_DIR / "models",
+        description="Model registry: one folder per version plus the ACTIVE pointer file.",
+    )
+    model_version: str | None = Field(
+        default=None, description="Serve this model version instead of the one named in ACTIVE."
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Public datasets for `moderation train` (default: ../shared/data when it "
+        "exists).",
+    )
+    policy_path: Path | None = Field(
+        default=None,
+        description="Policy TOML overriding the shipped default"
+        " (moderation/policies/default.toml).",
+    )
+    max_text_chars: int = Field(
+        default=10_000, ge=1, description="Longest comment accepted, in characters."
+    )
+    max_batch_items: int = Field(
+        default=256, ge=1, description="Most comments accepted in one batch request."
+    )
+    max_body_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted, in bytes; checked before parsing.",
+    )
+    max_evidence_spans: int = Field(
+        default=5, ge=1, le=50, description="Most evidence spans returned per triggered category."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `moderation serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `moderation serve` binds to.")
+    workers: int = Field(default=1, ge=1, description="Uvicorn worker processes.")
+    log_level: str = Field(default="info", description="Log level for the service.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

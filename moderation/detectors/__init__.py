@@ -1,0 +1,58 @@
+"""Rule-based detectors where rules beat statistics: PII (``doxing``), spam and threat
+phrasing (``violence``).
+
+Detectors run on the ORIGINAL comment text, so every finding's offsets are exact in what the
+user typed: ``text[f.start:f.end] == f.text``. They are pure functions (no I/O).
+
+>>> [f.source for f in detect("call him at (555) 867-5309, he lives at 42 Elm Street")]
+['pii:phone', 'pii:address']
+"""
+
+from __future__ import annotations
+
+from moderation.categories import Category
+from moderation.detectors.base import Finding, noisy_or, prepare
+from moderation.detectors.pii import find_pii, pii_findings
+from moderation.detectors.spam import find_spam, spam_findings
+from moderation.detectors.threats import find_threats
+
+__all__ = ["Finding", "category_scores", "detect", "find_pii", "find_spam", "find_threats"]
+
+#: A phone/email that the comment itself advertises ("WhatsApp me on ...") is a spam signal,
+#: not someone else's private data: its doxing score is capped here unless doxing context
+#: ("call HIM at") already raised it.
+SELF_PROMOTED_CONTACT_CAP = 0.3
+_RAISED = 0.9
+
+
+def _by_position(f: Finding) -> tuple[int, int]:
+    return f.start, f.end
+
+
+def detect(text: str) -> list[Finding]:
+    """Run every detector on ``text``; findings sorted by start offset."""
+    prepared = prepare(text)
+    pii = pii_findings(prepared)
+    spam = spam_findings(prepared, pii)
+    threats = find_threats(text)
+    if not pii and not threats:
+        return spam
+    promoted = {(f.start, f.end) for f in spam if f.kind == "contact"}
+    if promoted:
+        pii = [
+            Finding(f.category, f.kind, f.start, f.end, f.text, SELF_PROMOTED_CONTACT_CAP)
+            if (f.start, f.end) in promoted and f.score < _RAISED
+            else f
+            for f in pii
+        ]
+    findings = pii + spam + threats
+    findings.sort(key=_by_position)
+    return findings
+
+
+def category_scores(findings: list[Finding]) -> dict[Category, float]:
+    """Noisy-or of the finding scores per category (capped at 0.99); only categories seen."""
+    grouped: dict[Category, list[float]] = {}
+    for f in findings:
+        grouped.setdefault(f.category, []).append(f.score)
+    return {category: noisy_or(scores) for category, scores in grouped.items()}

@@ -1,0 +1,101 @@
+"""Threat phrasing: a speaker announcing or calling for harm to a person.
+
+Public violence data is mostly group incitement; direct personal threats ("I will find where
+you live and hurt you") are rare in it, while their grammar is regular: a first-person or
+exhortative subject, a modal of intent, a harm verb and a personal target. This rule scores
+that shape; the model still scores everything else. It matches on the normalised text (so
+`k!ll` and `h u r t` count) and maps the match back to the characters the author typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from moderation.detectors.base import Finding, make_finding
+from moderation.normalize import normalize, normalize_with_offsets
+
+_SEVERE = (
+    r"kill|murder|shoot|stab|strangle|hang|lynch|behead|decapitate|rape|execute|slaughter|"
+    r"torture|burn|bomb|gut|skin|slit|bury|drown|run (?:you|him|her|them) over|"
+    r"put a bullet in|blow (?:your|his|her|their) (?:head|brains) off"
+)
+_HARM = r"hurt|beat|punch|kick|smash|break|choke|attack|cut|bash|slap|batter|harm|end"
+_TARGET = r"you|u|ya|yourself|him|her|them|your|his|their|ur|y'all|ur family|this guy"
+_SUBJECT = r"i|we|someone|somebody|people|they|you|i'm|im|we're|i am|we are"
+_INTENT = (
+    r"will|shall|going to|gonna|should|needs? to|ought to|want to|wanna|would love to|"
+    r"must|got to|gotta|coming to|hope (?:someone|somebody|they)(?: will)?"
+)
+_WILL = rf"(?:(?:{_SUBJECT})\s+(?:{_INTENT})|i'll|ill|we'll|i'd love to|id love to|ima|i'ma)"
+_GAP = r"(?:\s+[^\s.!?;]+){0,6}?\s+"  # up to six words, within one sentence
+# Verbs that only ever hurt a living target, so "shoot that judge" counts but "kill the bill"
+# (a motion, a project) does not.
+_BODILY = r"shoot|stab|hang|lynch|behead|rape|execute|strangle|murder|beat up"
+
+_PATTERNS: list[tuple[re.Pattern[str], float]] = [
+    (
+        re.compile(rf"\b{_WILL}{_GAP}(?:{_SEVERE})\w*\s+(?:\S+\s+)?(?:{_TARGET})\b"),
+        0.9,
+    ),
+    (
+        re.compile(rf"\b{_WILL}{_GAP}(?:{_HARM})\w*\s+(?:\S+\s+)?(?:{_TARGET})\b"),
+        0.75,
+    ),
+    (
+        re.compile(rf"\b{_WILL}{_GAP}(?:{_BODILY})\w*\s+(?:that|this|the|those|these)\s+\w+"),
+        0.85,
+    ),
+    (
+        re.compile(
+            rf"\b{_WILL}\s+(?:find|track|hunt)\s+(?:out\s+)?(?:where|down)\s+"
+            r"(?:you|he|she|they|him|her|them)\b"
+        ),
+        0.75,
+    ),
+    (re.compile(r"\b(?:i|we) know where (?:you|he|she|they) (?:live|lives|work|works)\b"), 0.8),
+    (
+        re.compile(
+            r"\b(?:i'll|i will|we'll|we will|i'm going to|gonna) (?:find|get) (?:you|him|her)\b"
+        ),
+        0.6,
+    ),
+    (
+        re.compile(
+            rf"\b(?:deserves?|should|ought) to (?:be )?(?:{_SEVERE})\w*\b|"
+            rf"\b(?:should|deserves? to|ought to) be (?:shot|hanged|hung|killed|executed|lynched|"
+            rf"beheaded|raped|burned|gassed|beaten|stabbed)\b"
+        ),
+        0.7,
+    ),
+    (re.compile(r"\b(?:kill|hang|shoot) (?:yourself|urself)\b|\bkys\b"), 0.85),
+    (
+        re.compile(
+            r"\b(?:you're|you are|ur) (?:dead|going to die|gonna die)\b|\bwatch your back\b"
+        ),
+        0.7,
+    ),
+]
+_QUICK = re.compile(
+    rf"(?:{_SEVERE}|{_HARM}|where (?:you|he|she|they)|find you|kys|watch your back|dead|die)",
+    re.IGNORECASE,
+)
+
+
+def find_threats(text: str) -> list[Finding]:
+    """Threat findings (category `violence`, kind `threat`) with offsets into `text`."""
+    normalized = normalize(text)
+    if not _QUICK.search(normalized):
+        return []
+    hits = [(m.start(), m.end(), score) for p, score in _PATTERNS for m in p.finditer(normalized)]
+    if not hits:
+        return []
+    mapped = normalize_with_offsets(text)
+    findings = []
+    for start, end, score in sorted(hits, key=lambda h: (h[0], -h[1])):
+        o_start, o_end = mapped.to_original(start, end)
+        finding = make_finding(text, "violence", "threat", o_start, o_end, score)
+        if finding is not None and not any(
+            f.start <= finding.start and finding.end <= f.end for f in findings
+        ):
+            findings.append(finding)
+    return findings

@@ -1,0 +1,1 @@
+"""Training for the moderation model: public-data loaders, fitting, calibration, reports."""

@@ -1,0 +1,1 @@
+"""Per-dataset loaders mapping public labelled corpora onto the seven moderation categories."""

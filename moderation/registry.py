@@ -1,0 +1,137 @@
+"""Model versions on disk: one immutable folder per version plus an `ACTIVE` pointer.
+
+```
+models/
+  ACTIVE                      # the served version's name
+  <version>/model.joblib      # the scikit-learn bundle (joblib = pickle: verified before loading)
+  <version>/manifest.json     # sha256 of every file + library versions it was built with
+  <version>/card.json, card.md
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy
+import scipy
+import sklearn
+
+from moderation.errors import ModelError
+
+ACTIVE_FILE = "ACTIVE"
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def active_version(models_dir: Path) -> str:
+    pointer = models_dir / ACTIVE_FILE
+    try:
+        version = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError as exc:
+        raise ModelError(
+            f"no active model: {pointer} is missing (train one with `moderation train`)"
+        ) from exc
+    if not VERSION_RE.match(version):
+        raise ModelError(f"{pointer} names an invalid version: {version!r}")
+    return version
+
+
+def set_active(models_dir: Path, version: str) -> None:
+    if not (models_dir / version / MANIFEST_FILE).is_file():
+        raise ModelError(f"model version {version!r} not found in {models_dir}")
+    tmp = models_dir / f".{ACTIVE_FILE}.tmp"
+    tmp.write_text(version + "\n", encoding="utf-8")
+    tmp.replace(models_dir / ACTIVE_FILE)
+
+
+def write_version(
+    models_dir: Path, version: str, bundle: dict[str, Any], files: dict[str, str]
+) -> Path:
+    """Write a new immutable version: the bundle, extra text `files` and the manifest."""
+    if not VERSION_RE.match(version):
+        raise ModelError(f"invalid version name {version!r}")
+    target = models_dir / version
+    if target.exists():
+        raise ModelError(f"model version {version!r} already exists in {models_dir}")
+    target.mkdir(parents=True)
+    joblib.dump(bundle, target / MODEL_FILE, compress=("zlib", 6))
+    for name, content in files.items():
+        (target / name).write_text(content, encoding="utf-8")
+    names = [MODEL_FILE, *sorted(files)]
+    manifest = {
+        "version": version,
+        "files": {name: sha256_file(target / name) for name in names},
+        "libraries": library_versions(),
+    }
+    (target / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def read_manifest(models_dir: Path, version: str) -> dict[str, Any]:
+    path = models_dir / version / MANIFEST_FILE
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"model version {version!r} has no manifest at {path}") from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"manifest {path} is not valid JSON: {exc}") from exc
+    return manifest
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def load_bundle(models_dir: Path, version: str | None = None) -> tuple[dict[str, Any], str]:
+    """Verify and load a version's bundle; returns (bundle, version).
+
+    Refuses a file whose sha256 differs from the manifest (joblib loading runs code) and a
+    bundle pickled by another scikit-learn minor release (its objects may not unpickle right).
+    """
+    version = version or active_version(models_dir)
+    if not VERSION_RE.match(version):
+        raise ModelError(f"invalid version name {version!r}")
+    manifest = read_manifest(models_dir, version)
+    path = models_dir / version / MODEL_FILE
+    expected = manifest.get("files", {}).get(MODEL_FILE)
+    if not path.is_file():
+        raise ModelError(f"model file missing: {path}")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise ModelError(
+            f"refusing to load {path}: sha256 {actual} does not match the manifest ({expected})"
+        )
+    built = manifest.get("libraries", {}).get("scikit-learn", "")
+    if _minor(built) != _minor(sklearn.__version__):
+        raise ModelError(
+            f"model {version!r} was built with scikit-learn {built}, this environment has "
+            f"{sklearn.__version__}; install scikit-learn=={built} or retrain"
+        )
+    bundle: dict[str, Any] = joblib.load(path)
+    return bundle, version

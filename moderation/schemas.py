@@ -1,0 +1,146 @@
+"""Request and response models shared by the API, the CLI and the library."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from moderation.categories import Category
+
+Decision = Literal["allow", "flag", "reject"]
+Action = Literal["flag", "reject"]
+
+_EXAMPLE_SCORES = {
+    "violence": 0.93,
+    "racism": 0.01,
+    "profanity": 0.02,
+    "vulgarity": 0.01,
+    "doxing": 0.04,
+    "discourtesy": 0.31,
+    "spam": 0.0,
+}
+
+
+class Context(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    article_id: str | None = Field(default=None, max_length=256)
+    parent_id: str | None = Field(default=None, max_length=256)
+    url: str | None = Field(default=None, max_length=2048)
+
+
+class ModerateRequest(BaseModel):
+    """One comment to score."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c-1001",
+                    "text": "I will find where you live and hurt you",
+                    "author_id": "u-42",
+                    "context": {"article_id": "a-7"},
+                }
+            ]
+        },
+    )
+
+    id: str | None = Field(
+        default=None, min_length=1, max_length=128, description="The comment system's id."
+    )
+    text: str = Field(description="The comment as the author typed it (1 to 10,000 characters).")
+    author_id: str | None = Field(default=None, max_length=128)
+    context: Context | None = None
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ModerateRequest] = Field(description="Comments to score, answered in order.")
+
+
+class Evidence(BaseModel):
+    """A span of the original text that drove a category: `text == original[start:end]`."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    source: str = Field(
+        description="`model` for the classifier's strongest words, `pii:<kind>` or "
+        "`spam:<kind>` for a rule-based detector."
+    )
+
+
+class Triggered(BaseModel):
+    category: Category
+    score: float
+    action: Action
+    evidence: list[Evidence]
+
+
+class ReviewRef(BaseModel):
+    item_id: str
+
+
+class ModerationResult(BaseModel):
+    """The answer for one comment."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c-1001",
+                    "decision": "reject",
+                    "scores": _EXAMPLE_SCORES,
+                    "triggered": [
+                        {
+                            "category": "violence",
+                            "score": 0.93,
+                            "action": "reject",
+                            "evidence": [
+                                {"start": 33, "end": 37, "text": "hurt", "source": "model"}
+                            ],
+                        }
+                    ],
+                    "review": None,
+                    "model_version": "2026.11.27",
+                    "policy_version": "2026.11.27",
+                    "request_id": "9f1c0c7e5a6b4c1d",
+                }
+            ]
+        }
+    )
+
+    id: str
+    decision: Decision
+    scores: dict[Category, float]
+    triggered: list[Triggered]
+    review: ReviewRef | None = None
+    model_version: str
+    policy_version: str
+    request_id: str | None = None
+
+
+class BatchResult(BaseModel):
+    results: list[ModerationResult]
+
+
+class ModelInfo(BaseModel):
+    version: str
+    policy_version: str
+    thresholds: dict[Category, dict[str, float | None]]
+    card: dict[str, Any]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API returns has this shape."""
+
+    error: ErrorBody

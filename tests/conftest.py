@@ -1,0 +1,56 @@
+"""Shared fixtures: a tiny model trained from tests/fixtures (seconds, fixed seed), settings
+pointing at it, and an API client whose lifespan runs (`with TestClient(...)`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from moderation.api.app import create_app
+from moderation.scoring import Moderator
+from moderation.settings import REPO_DIR, Settings
+
+FIXTURE_DATA = Path(__file__).resolve().parent / "fixtures" / "data"
+SHIPPED_MODELS = REPO_DIR / "models"
+
+
+@pytest.fixture(scope="session")
+def fixture_data() -> Path:
+    """Tiny hand-written datasets in the real files' formats (tests/fixtures/data/raw/)."""
+    return FIXTURE_DATA
+
+
+@pytest.fixture(scope="session")
+def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from training.pipeline import run_training
+    from training.train import TrainConfig
+
+    models = tmp_path_factory.mktemp("models")
+    config = TrainConfig(word_min_df=1, char_min_df=1, progress=False)
+    run_training(FIXTURE_DATA, models, version="tiny-1", config=config, activate=True)
+    return models
+
+
+@pytest.fixture
+def settings(tiny_models_dir: Path) -> Settings:
+    return Settings(models_dir=tiny_models_dir)
+
+
+@pytest.fixture
+def tiny_moderator(settings: Settings) -> Moderator:
+    return Moderator.load(settings=settings)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def shipped_moderator() -> Moderator:
+    """The committed default model with the shipped policy (behavioural tests)."""
+    return Moderator.load(settings=Settings(models_dir=SHIPPED_MODELS))

@@ -1,0 +1,47 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from moderation.errors import ModelError
+from moderation.registry import active_version, load_bundle, set_active
+
+
+@pytest.fixture
+def registry(tiny_models_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "models"
+    shutil.copytree(tiny_models_dir, target)
+    return target
+
+
+def test_loads_the_active_version(registry: Path) -> None:
+    bundle, version = load_bundle(registry)
+    assert version == active_version(registry) == "tiny-1"
+    assert set(bundle["classifiers"]) <= set(bundle["categories"])
+
+
+def test_refuses_a_tampered_model_file(registry: Path) -> None:
+    with (registry / "tiny-1" / "model.joblib").open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="does not match the manifest"):
+        load_bundle(registry)
+
+
+def test_refuses_another_sklearn_release(registry: Path) -> None:
+    path = registry / "tiny-1" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["libraries"]["scikit-learn"] = "0.24.2"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2"):
+        load_bundle(registry)
+
+
+def test_missing_active_pointer_and_unknown_version(registry: Path) -> None:
+    (registry / "ACTIVE").unlink()
+    with pytest.raises(ModelError, match="no active model"):
+        load_bundle(registry)
+    with pytest.raises(ModelError, match="not found"):
+        set_active(registry, "nope")
+    with pytest.raises(ModelError, match="invalid version"):
+        load_bundle(registry, "../etc")

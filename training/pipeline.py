@@ -1,0 +1,184 @@
+"""`moderation train`: load → prepare → split → fit → calibrate → thresholds → evaluate → write."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from moderation.categories import CATEGORIES
+from moderation.errors import ModelError
+from moderation.policy import Policy, Thresholds
+from moderation.registry import library_versions, set_active, write_version
+from moderation.scoring import DOXING_MODEL_CAP, Moderator
+from training.card import render_card
+from training.data import SOURCES, describe_sources, load_all
+from training.evaluate import decision_counts, evaluate_scores
+from training.train import (
+    TrainConfig,
+    choose_thresholds,
+    fit_classifiers,
+    fit_vectorizers,
+    platt,
+    prepare,
+    split,
+    transform,
+)
+
+log = logging.getLogger(__name__)
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+# Doxing is decided by the PII detectors (see scoring.DOXING_MODEL_CAP): fixed thresholds.
+DOXING_THRESHOLDS = {"flag": 0.5, "reject": 0.85}
+
+
+def _handwritten(moderator: Moderator) -> dict[str, Any]:
+    """Decisions on the hand-written behaviour sets in training/eval/ (civil must stay allow)."""
+    out: dict[str, Any] = {}
+    for path in sorted(EVAL_DIR.glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        results = [moderator.moderate(r["text"]) for r in rows]
+        decisions = [r.decision for r in results]
+        out[path.stem] = {
+            "n": len(rows),
+            "decisions": decision_counts(decisions),
+            "not_allowed": [
+                {
+                    "text": row["text"],
+                    "decision": res.decision,
+                    "categories": [t.category for t in res.triggered],
+                }
+                for row, res in zip(rows, results, strict=True)
+                if res.decision != "allow"
+            ]
+            if path.stem.startswith("civil")
+            else [],
+        }
+    return out
+
+
+def run_training(
+    data_dir: Path,
+    models_dir: Path,
+    *,
+    version: str | None = None,
+    sources: list[str] | None = None,
+    licenses: set[str] | None = None,
+    config: TrainConfig | None = None,
+    activate: bool = False,
+) -> dict[str, Any]:
+    """Train, evaluate and write a new model version; returns its card."""
+    config = config or TrainConfig()
+    started = time.monotonic()
+    version = version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    if (models_dir / version).exists():
+        raise ModelError(f"model version {version!r} already exists in {models_dir}")
+    raw = load_all(data_dir, sources=sources, licenses=licenses, progress=config.progress)
+    if raw.empty:
+        raise ValueError(f"no training data found in {data_dir}")
+    frame = prepare(raw, progress=config.progress)
+    frame["split"] = split(frame, config)
+    parts = {
+        name: frame[frame["split"] == name].reset_index(drop=True)
+        for name in ("train", "validation", "test")
+    }
+    train, valid, test = parts["train"], parts["validation"], parts["test"]
+    log.info("rows after dedupe: %s", {k: len(v) for k, v in parts.items()})
+
+    word, char = fit_vectorizers(train["norm"].tolist(), config)
+    x_train = transform(word, char, train["norm"].tolist(), progress=config.progress)
+    classifiers = fit_classifiers(x_train, train, config)
+
+    x_valid = transform(word, char, valid["norm"].tolist(), progress=config.progress)
+    calibration: dict[str, tuple[float, float]] = {}
+    for category, clf in classifiers.items():
+        y = valid[category].to_numpy(dtype=float)
+        known = ~np.isnan(y)
+        calibration[category] = platt(clf.decision_function(x_valid[known]), y[known])
+
+    bundle = {
+        "format": 1,
+        "version": version,
+        "categories": list(CATEGORIES),
+        "word_vectorizer": word,
+        "char_vectorizer": char,
+        "classifiers": classifiers,
+        "calibration": calibration,
+    }
+    provisional = Policy(
+        version=version, categories={c: Thresholds(flag=0.5, reject=0.9) for c in CATEGORIES}
+    )
+    moderator = Moderator(bundle=bundle, version=version, policy=provisional)
+    valid_scores = moderator.score_texts(valid["text"].tolist())
+    thresholds: dict[str, dict[str, float | None]] = {}
+    for j, category in enumerate(CATEGORIES):
+        y = valid[category].to_numpy(dtype=float)
+        known = ~np.isnan(y)
+        if category == "doxing":
+            thresholds[category] = dict(DOXING_THRESHOLDS)
+        elif category not in classifiers or y[known].sum() == 0:
+            thresholds[category] = {"flag": 0.5, "reject": None}
+        else:
+            thresholds[category] = choose_thresholds(y[known], valid_scores[known, j], config)
+    policy = Policy(
+        version=version,
+        description=f"Thresholds chosen on the validation split of model {version}.",
+        categories={c: Thresholds(**thresholds[c]) for c in CATEGORIES},
+    )
+    moderator.policy = policy
+
+    test_scores = moderator.score_texts(test["text"].tolist())
+    evaluation = evaluate_scores(test, test_scores, policy)
+    used = sorted(raw["source"].unique())
+    card: dict[str, Any] = {
+        "version": version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": "sublinear tf-idf word 1-2-grams + char 2-5-grams (normalised text), "
+        "one logistic regression per category, Platt calibration on validation",
+        "config": asdict(config),
+        "doxing": {
+            "model_cap": DOXING_MODEL_CAP,
+            "how": "PII detectors (phone via phonenumbers, email, Luhn-checked cards, SSN, "
+            "IBAN, IP, street addresses, plates) combined by noisy-or with the model's doxing "
+            "score capped at model_cap, so the model alone never flags doxing.",
+        },
+        "sources": describe_sources(data_dir, used, frame=raw),
+        "licenses": sorted({SOURCES[s].license for s in used}),
+        "label_mapping": {s: SOURCES[s].mapping for s in used},
+        "splits": {k: len(v) for k, v in parts.items()},
+        "features": {"word": len(word.vocabulary_), "char": len(char.vocabulary_)},
+        "thresholds": thresholds,
+        "test": evaluation,
+        "handwritten": _handwritten(moderator),
+        "libraries": library_versions(),
+        "train_seconds": round(time.monotonic() - started, 1),
+    }
+    files = {
+        "card.json": json.dumps(card, indent=2, default=str) + "\n",
+        "card.md": render_card(card),
+        "policy.toml": policy_toml(policy),
+    }
+    write_version(models_dir, version, bundle, files)
+    if activate:
+        set_active(models_dir, version)
+    return card
+
+
+def policy_toml(policy: Policy) -> str:
+    """The policy as TOML (the format `moderation.policy.load_policy` reads)."""
+    lines = [
+        f'version = "{policy.version}"',
+        f'description = "{policy.description}"',
+        "",
+    ]
+    for category in CATEGORIES:
+        limits = policy.categories[category]
+        reject = "false" if limits.reject is None else f"{limits.reject}"
+        lines += [f"[categories.{category}]", f"flag = {limits.flag}", f"reject = {reject}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,162 @@
+"""Training stages as plain functions: prepare → split → fit → calibrate → thresholds → evaluate.
+
+`run_training` ties them together and writes a new model version with its card. The model is
+the classic strong baseline for toxic-comment classification: sublinear tf-idf over word
+1–2-grams and char 2–5-grams of the normalised text, one logistic regression per category
+trained only on the rows whose source labels that category, then Platt-calibrated on the
+validation split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import precision_recall_curve
+from tqdm import tqdm
+
+from moderation.categories import CATEGORIES
+from moderation.features import char_ngrams, word_ngrams
+from moderation.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+SPLITS = ("train", "validation", "test")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    seed: int = 13
+    validation_fraction: float = 0.1
+    test_fraction: float = 0.1
+    word_max_features: int = 80_000
+    char_max_features: int = 150_000
+    word_min_df: int = 2
+    char_min_df: int = 3
+    c: float = 1.0
+    flag_min_precision: float = 0.5
+    reject_min_precision: float = 0.9
+    progress: bool = True
+
+
+def prepare(frame: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
+    """Normalise texts and merge exact duplicates (after normalisation) across sources.
+
+    Merged rows keep, per category, the highest known label (NaN when no source knows it), so
+    a comment labelled positive anywhere stays positive; the first source and group are kept.
+    """
+    texts = frame["text"].tolist()
+    iterator = tqdm(texts, desc="normalise", unit="text", disable=not progress, leave=False)
+    frame = frame.assign(norm=[normalize(t) for t in iterator])
+    frame = frame[frame["norm"].str.len() > 0]
+    agg: dict[str, Any] = {c: "max" for c in CATEGORIES if c in frame}
+    agg.update(text="first", source="first", group="first")
+    merged = frame.groupby("norm", sort=False).agg(agg).reset_index()
+    return merged
+
+
+def split(frame: pd.DataFrame, config: TrainConfig) -> pd.Series:
+    """Assign each row a split by hashing its group with the seed: stable, leak-free."""
+
+    def bucket(group: str) -> str:
+        digest = hashlib.sha256(f"{config.seed}:{group}".encode()).digest()
+        u = int.from_bytes(digest[:8], "big") / 2**64
+        if u < config.test_fraction:
+            return "test"
+        if u < config.test_fraction + config.validation_fraction:
+            return "validation"
+        return "train"
+
+    return frame["group"].astype(str).map(bucket)
+
+
+def fit_vectorizers(
+    texts: list[str], config: TrainConfig
+) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    word = TfidfVectorizer(
+        analyzer=word_ngrams,
+        min_df=config.word_min_df,
+        max_features=config.word_max_features,
+        sublinear_tf=True,
+    )
+    char = TfidfVectorizer(
+        analyzer=char_ngrams,
+        min_df=config.char_min_df,
+        max_features=config.char_max_features,
+        sublinear_tf=True,
+    )
+    for name, vectorizer in (("word", word), ("char", char)):
+        vectorizer.fit(_progress(texts, f"fit {name} vocabulary", config.progress))
+        # `stop_words_` holds every n-gram cut by min_df/max_features: large and unused.
+        vectorizer.stop_words_ = None
+    return word, char
+
+
+def fit_classifiers(
+    features: Any, labels: pd.DataFrame, config: TrainConfig
+) -> dict[str, LogisticRegression]:
+    """One logistic regression per category on the rows that label it."""
+    classifiers: dict[str, LogisticRegression] = {}
+    bar = tqdm(CATEGORIES, desc="fit", unit="category", disable=not config.progress)
+    for category in bar:
+        y = labels[category].to_numpy(dtype=float)
+        known = ~np.isnan(y)
+        if known.sum() == 0 or len(np.unique(y[known])) < 2:
+            log.warning("no usable labels for %s: the model will not score it", category)
+            continue
+        bar.set_postfix_str(f"{category} ({int(known.sum())} rows)")
+        clf = LogisticRegression(C=config.c, solver="liblinear", max_iter=1000)
+        clf.fit(features[known], y[known].astype(int))
+        classifiers[category] = clf
+    return classifiers
+
+
+def platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Sigmoid calibration constants (a, b): p = 1 / (1 + exp(-(a * z + b)))."""
+    if len(np.unique(y)) < 2:
+        return 1.0, 0.0
+    model = LogisticRegression(C=1e4, solver="lbfgs")
+    model.fit(decision.reshape(-1, 1), y.astype(int))
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def choose_thresholds(
+    y: np.ndarray, scores: np.ndarray, config: TrainConfig
+) -> dict[str, float | None]:
+    """Flag at the best-F1 point with precision ≥ flag_min_precision; reject at the lowest
+    score whose precision reaches reject_min_precision (None: the data never allows it)."""
+    precision, recall, thresholds = precision_recall_curve(y.astype(int), scores)
+    precision, recall = precision[:-1], recall[:-1]
+    total = precision + recall
+    f1 = np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+    ok = precision >= config.flag_min_precision
+    flag_i = int(np.argmax(np.where(ok, f1, -1))) if ok.any() else int(np.argmax(f1))
+    flag = float(thresholds[flag_i])
+    strict = np.nonzero((precision >= config.reject_min_precision) & (recall > 0.05))[0]
+    reject = float(thresholds[strict[0]]) if strict.size else None
+    if reject is not None:
+        reject = max(reject, flag)
+    return {"flag": round(flag, 3), "reject": None if reject is None else round(reject, 3)}
+
+
+def _progress(texts: list[str], desc: str, enabled: bool) -> Any:
+    return tqdm(texts, desc=desc, unit="text", disable=not enabled, leave=False)
+
+
+def transform(
+    word: TfidfVectorizer, char: TfidfVectorizer, texts: list[str], *, progress: bool = False
+) -> Any:
+    """The training-time feature matrix: word block then char block, as in `LinearScorer`."""
+    return sp.hstack(
+        [
+            word.transform(_progress(texts, "word features", progress)),
+            char.transform(_progress(texts, "char features", progress)),
+        ]
+    ).tocsr()

@@ -1,0 +1,52 @@
+"""The FastAPI application factory. The model loads in `lifespan`, never at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from moderation import __version__
+from moderation.api.errors import install_error_handlers
+from moderation.api.middleware import RequestContext
+from moderation.api.routes import health, model, moderate
+from moderation.policy import load_policy
+from moderation.scoring import Moderator
+from moderation.settings import Settings, get_settings
+
+log = logging.getLogger("moderation.api")
+
+DESCRIPTION = """Scores news-site comments in seven categories (violence, racism, profanity,
+vulgarity, doxing, discourtesy, spam) and answers `allow`, `flag` or `reject` with the
+evidence behind each triggered category. Errors always have the shape
+`{"error": {"code", "message", "details"}}`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; `settings` defaults to the environment's."""
+    settings = settings or get_settings()
+    # Fail fast on a broken policy: before the server accepts a connection.
+    policy = load_policy(settings.policy_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.moderator = Moderator.load(settings=settings, policy=policy)
+        log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
+        yield
+        app.state.moderator = None
+
+    app = FastAPI(
+        title="Comment moderation service",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.moderator = None
+    install_error_handlers(app)
+    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    for module in (moderate, model, health):
+        app.include_router(module.router)
+    return app

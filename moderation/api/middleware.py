@@ -1,0 +1,68 @@
+"""ASGI middleware: request ids and a request body cap enforced before parsing."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from moderation.api.errors import error_response
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestContext:
+    """Give every request an id (the caller's `X-Request-ID` when sane), echoed in a header,
+    and refuse bodies over `max_body_bytes` with 413 before any of them is parsed."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        limit = self.max_body_bytes
+
+        async def too_large() -> None:
+            response = error_response(
+                413,
+                "payload_too_large",
+                f"request body exceeds {limit} bytes",
+                {"limit_bytes": limit},
+            )
+            response.headers["X-Request-ID"] = request_id
+            await response(scope, receive, send)
+
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await too_large()
+            return
+
+        received = 0
+
+        async def capped_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, f"request body exceeds {limit} bytes")
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                if not any(k.lower() == b"x-request-id" for k, _ in raw):
+                    raw.append((b"x-request-id", request_id.encode()))
+                message["headers"] = raw
+            await send(message)
+
+        await self.app(scope, capped_receive, send_with_id)

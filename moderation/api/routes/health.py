@@ -1,0 +1,28 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="Liveness: the process answers")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Readiness: a model is loaded")
+def readyz(request: Request) -> JSONResponse:
+    moderator = getattr(request.app.state, "moderator", None)
+    checks: dict[str, Any] = {"model": moderator is not None}
+    ready = all(checks.values())
+    body = {
+        "status": "ready" if ready else "not_ready",
+        "checks": checks,
+        "model_version": moderator.model_version if moderator else None,
+    }
+    return JSONResponse(status_code=200 if ready else 503, content=body)

@@ -1,0 +1,281 @@
+"""The `moderation` command line: serve, check, classify, train, evaluate.
+
+Commands are thin adapters over the library; a `ModerationError` becomes one `Error: …` line on
+stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from moderation.errors import ModerationError
+
+F = TypeVar("F", bound=Callable[..., Any])
+CLASSIFY_CHUNK = 256
+
+
+def _errors_to_exit(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ModerationError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _moderator(model: str | None = None) -> Any:
+    from moderation.scoring import Moderator
+    from moderation.settings import get_settings
+
+    return Moderator.load(version=model, settings=get_settings())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="moderation")
+def main() -> None:
+    """Comment moderation service: score comments, serve the API, train models."""
+
+
+@main.command()
+@click.option("--host", envvar="MODERATION_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="MODERATION_PORT", default=8000, show_default=True, type=int)
+@click.option("--workers", envvar="MODERATION_WORKERS", default=1, show_default=True, type=int)
+@click.option("--log-level", envvar="MODERATION_LOG_LEVEL", default="info", show_default=True)
+@_errors_to_exit
+def serve(host: str, port: int, workers: int, log_level: str) -> None:
+    """Run the HTTP API (uvicorn)."""
+    import uvicorn
+
+    from moderation.policy import load_policy
+    from moderation.registry import load_bundle
+    from moderation.settings import get_settings
+
+    settings = get_settings()
+    load_policy(settings.policy_path)  # fail here, with a clear message, not in a worker
+    load_bundle(settings.models_dir, settings.model_version)
+    uvicorn.run(
+        "moderation.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
+
+
+@main.command()
+@click.argument("text")
+@click.option("--model", default=None, help="Model version (default: the active one).")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer.")
+@_errors_to_exit
+def check(text: str, model: str | None, as_json: bool) -> None:
+    """Score one comment and print the decision, scores and evidence."""
+    result = _moderator(model).moderate(text)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2, exclude={"review", "request_id"}))
+        return
+    click.echo(f"decision: {result.decision}")
+    click.echo("scores:")
+    for category, score in result.scores.items():
+        click.echo(f"  {category:<12} {score:.3f}")
+    for item in result.triggered:
+        spans = ", ".join(f"{e.text!r} [{e.start}:{e.end}] ({e.source})" for e in item.evidence)
+        click.echo(f"{item.action} {item.category} ({item.score:.3f}): {spans}")
+    click.echo(f"model {result.model_version}, policy {result.policy_version}")
+
+
+def _read_lines(handle: IO[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(handle, start=1):
+        if line.strip():
+            yield number, line
+
+
+@main.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Output JSONL (default: stdout).",
+)
+@click.option("--model", default=None, help="Model version (default: the active one).")
+@_errors_to_exit
+def classify(source: IO[str], output: IO[str], model: str | None) -> None:
+    """Score a JSONL file of {"id"?, "text", "author_id"?} lines ('-' = stdin).
+
+    Each input line gives one output line, in order, in the shape of a POST /v1/moderate
+    answer; a line that cannot be scored gives {"line", "id", "error": {...}} instead.
+    """
+    from tqdm import tqdm
+
+    from moderation.schemas import ModerateRequest
+
+    moderator = _moderator(model)
+    failed = 0
+    is_file = source.name != "<stdin>"
+    total = sum(1 for _ in _read_lines(source)) if is_file else None
+    if is_file:
+        source.seek(0)
+    bar = tqdm(total=total, unit="comment", disable=not is_file, file=sys.stderr)
+    pending: list[tuple[int, ModerateRequest]] = []
+
+    def flush() -> None:
+        results = moderator.moderate_many(
+            [r.text for _, r in pending], ids=[r.id for _, r in pending]
+        )
+        for result in results:
+            output.write(result.model_dump_json(exclude={"review", "request_id"}) + "\n")
+        bar.update(len(pending))
+        pending.clear()
+
+    for number, line in _read_lines(source):
+        try:
+            request = ModerateRequest.model_validate_json(line)
+            moderator._check(request.text)
+        except (ValueError, ModerationError) as exc:
+            flush()
+            failed += 1
+            output.write(json.dumps(_line_error(number, line, exc)) + "\n")
+            bar.update(1)
+            continue
+        pending.append((number, request))
+        if len(pending) >= CLASSIFY_CHUNK:
+            flush()
+    if pending:
+        flush()
+    bar.close()
+    if failed:
+        click.echo(f"Error: {failed} line(s) could not be scored (see their error lines)", err=True)
+        sys.exit(2)
+
+
+def _line_error(number: int, line: str, exc: Exception) -> dict[str, Any]:
+    try:
+        raw_id = json.loads(line).get("id")
+    except (ValueError, AttributeError):
+        raw_id = None
+    if isinstance(exc, ModerationError):
+        error = {"code": exc.code, "message": exc.message, "details": exc.details}
+    else:
+        error = {"code": "invalid_input", "message": str(exc).splitlines()[0], "details": None}
+    return {"line": number, "id": raw_id if isinstance(raw_id, str) else None, "error": error}
+
+
+@main.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Datasets folder (default: $MODERATION_DATA_DIR, else ../shared/data).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model registry folder (default: the configured models_dir).",
+)
+@click.option("--version", "version", default=None, help="Version name (default: a timestamp).")
+@click.option("--source", "sources", multiple=True, help="Only these datasets (repeatable).")
+@click.option(
+    "--license",
+    "licenses",
+    multiple=True,
+    help="Only datasets under these licenses (repeatable); 'commercial' keeps the "
+    "sources whose license allows commercial use.",
+)
+@click.option(
+    "--activate/--no-activate",
+    default=False,
+    show_default=True,
+    help="Make the new version the active one.",
+)
+@click.option(
+    "--write-policy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the thresholds chosen on validation as a policy TOML here.",
+)
+@_errors_to_exit
+def train(
+    data_dir: Path | None,
+    out_dir: Path | None,
+    version: str | None,
+    sources: tuple[str, ...],
+    licenses: tuple[str, ...],
+    activate: bool,
+    write_policy: Path | None,
+) -> None:
+    """Train, calibrate and evaluate a model on the public datasets; write a new version."""
+    import logging
+
+    from training.data import default_data_dir
+
+    from moderation.settings import get_settings
+    from training.pipeline import run_training
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    data_dir = data_dir or default_data_dir()
+    if data_dir is None or not data_dir.is_dir():
+        raise click.UsageError("no data directory: pass --data-dir or set MODERATION_DATA_DIR")
+    models_dir = out_dir or get_settings().models_dir
+    card = run_training(
+        data_dir,
+        models_dir,
+        version=version,
+        sources=list(sources) or None,
+        licenses=set(licenses) or None,
+        activate=activate,
+    )
+    if write_policy:
+        src = models_dir / card["version"] / "policy.toml"
+        write_policy.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    figures = {c: m.get("roc_auc") for c, m in card["test"]["categories"].items()}
+    click.echo(
+        json.dumps(
+            {
+                "version": card["version"],
+                "path": str(models_dir / card["version"]),
+                "mean_roc_auc": card["test"]["mean_roc_auc"],
+                "test_roc_auc": figures,
+                "active": activate,
+            },
+            indent=2,
+        )
+    )
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", default=None, help="Model version (default: the active one).")
+@_errors_to_exit
+def evaluate(file: Path, model: str | None) -> None:
+    """Figures for a model on a CSV/JSONL file with `text` plus category columns (0/1)."""
+    from training.data import load_labelled_file
+
+    from training.evaluate import evaluate_scores
+
+    moderator = _moderator(model)
+    frame = load_labelled_file(file).reset_index(drop=True)
+    scores = moderator.score_texts(frame["text"].tolist())
+    report = evaluate_scores(frame, scores, moderator.policy, by_source=False)
+    report["model_version"] = moderator.model_version
+    report["policy_version"] = moderator.policy.version
+    click.echo(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m moderation.cli`
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,124 @@
+"""The `moderation` CLI through click's CliRunner, parsing its JSON output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.categories import CATEGORIES
+from moderation.cli import main
+from moderation.settings import get_settings
+
+
+@pytest.fixture
+def runner(tiny_models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tiny_models_dir))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_check_prints_the_answer(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "--json", "You stupid idiot, I will hurt you"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["decision"] in {"allow", "flag", "reject"}
+    assert list(body["scores"]) == list(CATEGORIES)
+    human = runner.invoke(main, ["check", "Thanks for the article"])
+    assert human.exit_code == 0
+    assert human.output.startswith("decision: ")
+
+
+def test_check_refuses_empty_text(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "   "])
+    assert result.exit_code == 2
+    assert "Error: text is empty" in result.output
+
+
+def test_classify_keeps_order_and_reports_bad_lines(runner: CliRunner, tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a", "text": "hello there"}),
+        "not json",
+        json.dumps({"id": "c", "text": ""}),
+        "",
+        json.dumps({"text": "I will hurt you", "author_id": "u9"}),
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(main, ["classify", str(source), "-o", str(out)])
+    assert result.exit_code == 2
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["id"] == "a" and "review" not in rows[0] and "decision" in rows[0]
+    assert rows[1]["line"] == 2 and rows[1]["error"]["code"] == "invalid_input"
+    assert rows[2]["id"] == "c" and rows[2]["error"]["code"] == "empty_text"
+    assert rows[3]["id"].startswith("c_") and list(rows[3]["scores"]) == list(CATEGORIES)
+
+
+def test_classify_stdin_to_stdout(runner: CliRunner) -> None:
+    stdin = "".join(json.dumps({"id": str(i), "text": f"comment {i}"}) + "\n" for i in range(300))
+    result = runner.invoke(main, ["classify", "-"], input=stdin)
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["id"] for line in result.output.splitlines()]
+    assert ids == [str(i) for i in range(300)]
+
+
+def test_evaluate_a_labelled_file(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "eval.jsonl"
+    rows = [{"text": "you idiot", "discourtesy": 1}, {"text": "lovely day", "discourtesy": 0}]
+    path.write_text("\n".join(json.dumps(r) for r in rows * 6))
+    result = runner.invoke(main, ["evaluate", str(path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["model_version"] == "tiny-1"
+    assert report["categories"]["discourtesy"]["n"] == 12
+    assert report["categories"]["discourtesy"]["roc_auc"] is not None
+
+
+def test_train_writes_a_version(runner: CliRunner, tmp_path: Path, fixture_data: Path) -> None:
+    out = tmp_path / "models"
+    policy = tmp_path / "policy.toml"
+    result = runner.invoke(
+        main,
+        [
+            "train",
+            "--data-dir",
+            str(fixture_data),
+            "--out",
+            str(out),
+            "--version",
+            "t2",
+            "--activate",
+            "--write-policy",
+            str(policy),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{") :])
+    assert summary["version"] == "t2"
+    assert (out / "ACTIVE").read_text().strip() == "t2"
+    for name in ("model.joblib", "manifest.json", "card.json", "card.md", "policy.toml"):
+        assert (out / "t2" / name).is_file()
+    card = json.loads((out / "t2" / "card.json").read_text())
+    assert card["licenses"] and card["sources"] and card["label_mapping"]
+    assert policy.read_text().startswith('version = "t2"')
+    again = runner.invoke(
+        main, ["train", "--data-dir", str(fixture_data), "--out", str(out), "--version", "t2"]
+    )
+    assert again.exit_code == 4 and "already exists" in again.output
+
+
+def test_a_broken_policy_stops_serve(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('version = "x"\n[categories.nudity]\nflag = 0.5\n')
+    monkeypatch.setenv("MODERATION_POLICY_PATH", str(bad))
+    get_settings.cache_clear()
+    result = runner.invoke(main, ["serve"])
+    assert result.exit_code == 3
+    assert "unknown categories: nudity" in result.output

@@ -43,6 +43,9 @@ class TrainConfig:
     c: float = 1.0
     flag_min_precision: float = 0.5
     reject_min_precision: float = 0.9
+    # Reject only where the calibrated score also says "more likely than not": cumulative
+    # precision can reach 0.9 at a score whose own neighbourhood is mostly clean.
+    reject_min_score: float = 0.5
     progress: bool = True
 
 
@@ -131,7 +134,8 @@ def choose_thresholds(
     y: np.ndarray, scores: np.ndarray, config: TrainConfig
 ) -> dict[str, float | None]:
     """Flag at the best-F1 point with precision ≥ flag_min_precision; reject at the lowest
-    score whose precision reaches reject_min_precision (None: the data never allows it)."""
+    score whose precision reaches reject_min_precision and that is at least reject_min_score
+    (None: the data never allows it)."""
     precision, recall, thresholds = precision_recall_curve(y.astype(int), scores)
     precision, recall = precision[:-1], recall[:-1]
     total = precision + recall
@@ -142,7 +146,7 @@ def choose_thresholds(
     strict = np.nonzero((precision >= config.reject_min_precision) & (recall > 0.05))[0]
     reject = float(thresholds[strict[0]]) if strict.size else None
     if reject is not None:
-        reject = max(reject, flag)
+        reject = max(reject, flag, config.reject_min_score)
     return {"flag": round(flag, 3), "reject": None if reject is None else round(reject, 3)}
 
 

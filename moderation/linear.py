@@ -83,11 +83,13 @@ class LinearScorer:
 
     def logits(self, text: str) -> np.ndarray:
         idx, val = self.features(text)
-        return val @ self.coef[idx] + self.intercept
+        logits: np.ndarray = val @ self.coef[idx] + self.intercept
+        return logits
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
         z = logits * self.platt[:, 0] + self.platt[:, 1]
-        return 1.0 / (1.0 + np.exp(-z))
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        return probabilities
 
     def scores(self, text: str) -> np.ndarray:
         """Seven calibrated probabilities, in `CATEGORIES` order."""
@@ -115,33 +117,46 @@ class LinearScorer:
         """For each whitespace token of normalised `text`: (start, end, logit share per category).
 
         A feature's value is shared among the tokens it came from in proportion to how often
-        each produced it (a word bigram counts half for each of its two words).
+        each produced it (a word bigram counts half for each of its two words), so the shares
+        of all tokens add up to the logit minus the intercept.
         """
-        idx, val = self.features(text)
-        weight = dict(zip(idx.tolist(), (val[:, None] * self.coef[idx]), strict=True))
         spans = [(m.start(), m.end()) for m in whitespace_tokens(text)]
-        starts = [s for s, _ in spans]
-        owners: dict[int, dict[int, float]] = {}  # feature -> token position -> occurrences
+        if not spans:
+            return []
+        starts = [start for start, _ in spans]
+        features: list[int] = []
+        owners: list[int] = []
+        weights: list[float] = []
         for pos, (start, end) in enumerate(spans):
-            for i in self._char_indices(text[start:end]).tolist():
-                owners.setdefault(i, {}).setdefault(pos, 0.0)
-                owners[i][pos] += 1.0
-        words = [(m.group(), m.start()) for m in WORD_RE.finditer(text)]
-        word_pos = [bisect_right(starts, s) - 1 for _, s in words]
-        for k, (w, _) in enumerate(words):
-            i = self.word_vocab.get(w)
+            found = self._char_indices(text[start:end]).tolist()
+            features += found
+            owners += [pos] * len(found)
+            weights += [1.0] * len(found)
+        words = [(m.group(), bisect_right(starts, m.start()) - 1) for m in WORD_RE.finditer(text)]
+        vocab = self.word_vocab
+        for k, (word, pos) in enumerate(words):
+            i = vocab.get(word)
             if i is not None:
-                owners.setdefault(i, {}).setdefault(word_pos[k], 0.0)
-                owners[i][word_pos[k]] += 1.0
+                features.append(i)
+                owners.append(pos)
+                weights.append(1.0)
             if k + 1 < len(words):
-                j = self.word_vocab.get(f"{w} {words[k + 1][0]}")
+                j = vocab.get(f"{word} {words[k + 1][0]}")
                 if j is not None:
-                    for pos in (word_pos[k], word_pos[k + 1]):
-                        owners.setdefault(j, {}).setdefault(pos, 0.0)
-                        owners[j][pos] += 0.5
-        totals = [np.zeros(len(CATEGORIES)) for _ in spans]
-        for i, by_pos in owners.items():
-            share = sum(by_pos.values())
-            for pos, n in by_pos.items():
-                totals[pos] += weight[i] * (n / share)
-        return [(s, e, t) for (s, e), t in zip(spans, totals, strict=True)]
+                    features += [j, j]
+                    owners += [pos, words[k + 1][1]]
+                    weights += [0.5, 0.5]
+        totals = np.zeros((len(spans), len(CATEGORIES)))
+        if features:
+            idx, val = self.features(text)
+            f = np.array(features, dtype=np.int64)
+            w = np.array(weights)
+            loc = np.searchsorted(idx, f)
+            share = np.bincount(loc, weights=w, minlength=idx.size)
+            per_occurrence = (w * val[loc] / share[loc])[:, None] * self.coef[f]
+            owner = np.array(owners, dtype=np.int64)
+            for j in range(len(CATEGORIES)):
+                totals[:, j] = np.bincount(
+                    owner, weights=per_occurrence[:, j], minlength=len(spans)
+                )
+        return [(start, end, totals[pos]) for pos, (start, end) in enumerate(spans)]

@@ -143,7 +143,7 @@ def classify(source: IO[str], output: IO[str], model: str | None) -> None:
     for number, line in _read_lines(source):
         try:
             request = ModerateRequest.model_validate_json(line)
-            moderator._check(request.text)
+            moderator.validate_text(request.text)
         except (ValueError, ModerationError) as exc:
             flush()
             failed += 1
@@ -221,9 +221,8 @@ def train(
     """Train, calibrate and evaluate a model on the public datasets; write a new version."""
     import logging
 
-    from training.data import default_data_dir
-
     from moderation.settings import get_settings
+    from training.data import default_data_dir
     from training.pipeline import run_training
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -264,7 +263,6 @@ def train(
 def evaluate(file: Path, model: str | None) -> None:
     """Figures for a model on a CSV/JSONL file with `text` plus category columns (0/1)."""
     from training.data import load_labelled_file
-
     from training.evaluate import evaluate_scores
 
     moderator = _moderator(model)

@@ -11,7 +11,7 @@ from moderation.categories import Category
 Decision = Literal["allow", "flag", "reject"]
 Action = Literal["flag", "reject"]
 
-_EXAMPLE_SCORES = {
+_EXAMPLE_SCORES: dict[str, Any] = {
     "violence": 0.93,
     "racism": 0.01,
     "profanity": 0.02,

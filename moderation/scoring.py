@@ -94,7 +94,7 @@ class Moderator:
 
     def moderate(self, text: str, *, comment_id: str | None = None) -> ModerationResult:
         """Score one comment and decide on it."""
-        self._check(text)
+        self.validate_text(text)
         model_scores = self.scorer.scores(normalize(text))
         return self._result(text, model_scores, comment_id)
 
@@ -102,8 +102,13 @@ class Moderator:
         self, texts: Sequence[str], *, ids: Sequence[str | None] | None = None
     ) -> list[ModerationResult]:
         """Score many comments with one matrix product; results in input order."""
-        for text in texts:
-            self._check(text)
+        for index, text in enumerate(texts):
+            try:
+                self.validate_text(text)
+            except InvalidInput as exc:
+                exc.message = f"item {index}: {exc.message}"
+                exc.details = {**(exc.details or {}), "index": index}
+                raise
         ids = ids or [None] * len(texts)
         matrix = self.scorer.scores_batch([normalize(t) for t in texts])
         return [self._result(t, row, i) for t, row, i in zip(texts, matrix, ids, strict=True)]
@@ -117,7 +122,8 @@ class Moderator:
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _check(self, text: str) -> None:
+    def validate_text(self, text: str) -> None:
+        """Raise `EmptyText` or `TextTooLong` for text the service will not score."""
         if not isinstance(text, str) or not text.strip():
             raise EmptyText("text is empty or only whitespace")
         if len(text) > self.max_text_chars:

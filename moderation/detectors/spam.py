@@ -52,7 +52,7 @@ def link_score(n_links: int) -> float:
     if n_links <= 0:
         return 0.0
     target = min(0.95, 0.25 * n_links if n_links <= 3 else 0.75 + 0.05 * (n_links - 3))
-    return 1.0 - (1.0 - target) ** (1.0 / n_links)
+    return float(1.0 - (1.0 - target) ** (1.0 / n_links))
 
 
 def _links(p: Prepared, emails: list[Finding]) -> list[Finding]:

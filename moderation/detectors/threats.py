@@ -90,7 +90,7 @@ def find_threats(text: str) -> list[Finding]:
     if not hits:
         return []
     mapped = normalize_with_offsets(text)
-    findings = []
+    findings: list[Finding] = []
     for start, end, score in sorted(hits, key=lambda h: (h[0], -h[1])):
         o_start, o_end = mapped.to_original(start, end)
         finding = make_finding(text, "violence", "threat", o_start, o_end, score)

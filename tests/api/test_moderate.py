@@ -115,7 +115,9 @@ def test_batch_limits(client: TestClient) -> None:
     body = assert_error(client.post("/v1/moderate/batch", json=too_many), 422, "batch_too_large")
     assert body["error"]["details"] == {"items": 257, "limit": 256}
     one_bad = {"items": [{"text": "fine"}, {"text": ""}]}
-    assert_error(client.post("/v1/moderate/batch", json=one_bad), 422, "empty_text")
+    body = assert_error(client.post("/v1/moderate/batch", json=one_bad), 422, "empty_text")
+    assert body["error"]["details"] == {"index": 1}
+    assert body["error"]["message"].startswith("item 1: ")
 
 
 def test_body_over_the_cap_is_refused_before_parsing(settings: Settings) -> None:

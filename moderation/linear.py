@@ -11,6 +11,7 @@ proves its output equal to scikit-learn's on the same weights.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -46,38 +47,45 @@ class LinearScorer:
             self.coef[:, j] = clf.coef_.ravel()
             self.intercept[j] = float(clf.intercept_[0])
             self.platt[j] = bundle["calibration"][category]
-        self._token_cache: dict[str, np.ndarray] = {}
+        self._token_cache: dict[str, list[int]] = {}
 
     # -- features -------------------------------------------------------------------------
 
-    def _char_indices(self, token: str) -> np.ndarray:
+    def _char_indices(self, token: str) -> list[int]:
+        """Char n-gram feature indices of one token (cached: tokens repeat across comments)."""
         cached = self._token_cache.get(token)
         if cached is None:
             vocab = self.char_vocab
-            found = [i for g in token_char_ngrams(token) if (i := vocab.get(g)) is not None]
-            cached = np.array(found, dtype=np.int64) if found else _EMPTY
+            cached = [i for g in token_char_ngrams(token) if (i := vocab.get(g)) is not None]
             if len(self._token_cache) >= _TOKEN_CACHE_MAX:
                 self._token_cache.clear()
             self._token_cache[token] = cached
         return cached
 
-    def _block(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Unique feature indices and their l2-normalised sublinear tf-idf values."""
-        if indices.size == 0:
-            return _EMPTY, np.empty(0)
-        unique, counts = np.unique(indices, return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf[unique]
-        norm = np.sqrt(values @ values)
-        return unique, values / norm
+    def _indices(self, text: str) -> list[int]:
+        """Every feature occurrence of normalised `text`: word block, then char block."""
+        vocab = self.word_vocab
+        found = [i for g in word_ngrams(text) if (i := vocab.get(g)) is not None]
+        for token in text.split():
+            found += self._char_indices(token)
+        return found
+
+    def _tfidf(self, unique: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Sublinear tf-idf values of one document, l2-normalised per block."""
+        values: np.ndarray = (1.0 + np.log(counts)) * self.idf[unique]
+        split = int(np.searchsorted(unique, self.n_word))
+        for block in (values[:split], values[split:]):
+            if block.size:
+                block /= np.sqrt(block @ block)
+        return values
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sparse feature vector of normalised `text` as (indices, values)."""
-        vocab = self.word_vocab
-        word_idx = [i for g in word_ngrams(text) if (i := vocab.get(g)) is not None]
-        w_idx, w_val = self._block(np.array(word_idx, dtype=np.int64))
-        parts = [self._char_indices(t) for t in text.split()]
-        c_idx, c_val = self._block(np.concatenate(parts) if parts else _EMPTY)
-        return np.concatenate([w_idx, c_idx]), np.concatenate([w_val, c_val])
+        """Sparse feature vector of normalised `text` as (sorted indices, values)."""
+        found = self._indices(text)
+        if not found:
+            return _EMPTY, np.empty(0)
+        unique, counts = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+        return unique, self._tfidf(unique, counts)
 
     # -- scores ---------------------------------------------------------------------------
 
@@ -95,61 +103,74 @@ class LinearScorer:
         """Seven calibrated probabilities, in `CATEGORIES` order."""
         return self.calibrate(self.logits(text))
 
+    def scores_and_features(self, text: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """`scores(text)` plus the feature vector behind it (evidence reuses it)."""
+        idx, val = self.features(text)
+        return self.calibrate(val @ self.coef[idx] + self.intercept), (idx, val)
+
     def scores_batch(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), 7) calibrated probabilities, one sparse matrix product for the batch."""
+        """(len(texts), 7) calibrated probabilities: the whole batch in a few array operations."""
         if not texts:
             return np.empty((0, len(CATEGORIES)))
-        indptr, indices, data = [0], [], []
-        for text in texts:
-            idx, val = self.features(text)
-            indices.append(idx)
-            data.append(val)
-            indptr.append(indptr[-1] + idx.size)
-        matrix = sp.csr_matrix(
-            (np.concatenate(data), np.concatenate(indices), np.array(indptr)),
-            shape=(len(texts), self.idf.shape[0]),
+        occurrences = [self._indices(text) for text in texts]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(o) for o in occurrences], out=indptr[1:])
+        indices = np.array(list(chain.from_iterable(occurrences)), dtype=np.int64)
+        counts = sp.csr_matrix(
+            (np.ones(indices.size), indices, indptr), shape=(len(texts), self.idf.shape[0])
         )
-        return self.calibrate(matrix @ self.coef + self.intercept)
+        counts.sum_duplicates()  # sorts each row's indices and turns repeats into counts
+        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        logits = np.tile(self.intercept, (len(texts), 1))
+        split = self.n_word
+        for block, weights in (
+            (counts[:, :split], self.coef[:split]),
+            (counts[:, split:], self.coef[split:]),
+        ):
+            norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
+            norms[norms == 0] = 1.0
+            logits += (sp.diags(1.0 / norms) @ block) @ weights
+        return self.calibrate(logits)
 
     # -- evidence -------------------------------------------------------------------------
 
-    def token_contributions(self, text: str) -> list[tuple[int, int, np.ndarray]]:
+    def token_contributions(
+        self, text: str, features: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> list[tuple[int, int, np.ndarray]]:
         """For each whitespace token of normalised `text`: (start, end, logit share per category).
 
         A feature's value is shared among the tokens it came from in proportion to how often
         each produced it (a word bigram counts half for each of its two words), so the shares
-        of all tokens add up to the logit minus the intercept.
+        of all tokens add up to the logit minus the intercept. `features` is
+        `self.features(text)` when the caller already has it.
         """
         spans = [(m.start(), m.end()) for m in whitespace_tokens(text)]
         if not spans:
             return []
         starts = [start for start, _ in spans]
-        features: list[int] = []
-        owners: list[int] = []
-        weights: list[float] = []
-        for pos, (start, end) in enumerate(spans):
-            found = self._char_indices(text[start:end]).tolist()
-            features += found
-            owners += [pos] * len(found)
-            weights += [1.0] * len(found)
+        per_token = [self._char_indices(text[start:end]) for start, end in spans]
+        lengths = [len(found) for found in per_token]
+        occurrences = list(chain.from_iterable(per_token))
+        owners = np.repeat(np.arange(len(spans)), lengths).tolist()
+        weights = [1.0] * len(occurrences)
         words = [(m.group(), bisect_right(starts, m.start()) - 1) for m in WORD_RE.finditer(text)]
         vocab = self.word_vocab
         for k, (word, pos) in enumerate(words):
             i = vocab.get(word)
             if i is not None:
-                features.append(i)
+                occurrences.append(i)
                 owners.append(pos)
                 weights.append(1.0)
             if k + 1 < len(words):
                 j = vocab.get(f"{word} {words[k + 1][0]}")
                 if j is not None:
-                    features += [j, j]
+                    occurrences += [j, j]
                     owners += [pos, words[k + 1][1]]
                     weights += [0.5, 0.5]
         totals = np.zeros((len(spans), len(CATEGORIES)))
-        if features:
-            idx, val = self.features(text)
-            f = np.array(features, dtype=np.int64)
+        if occurrences:
+            idx, val = features if features is not None else self.features(text)
+            f = np.array(occurrences, dtype=np.int64)
             w = np.array(weights)
             loc = np.searchsorted(idx, f)
             share = np.bincount(loc, weights=w, minlength=idx.size)

@@ -95,8 +95,9 @@ class Moderator:
     def moderate(self, text: str, *, comment_id: str | None = None) -> ModerationResult:
         """Score one comment and decide on it."""
         self.validate_text(text)
-        model_scores = self.scorer.scores(normalize(text))
-        return self._result(text, model_scores, comment_id)
+        normalized = normalize(text)
+        scores, features = self.scorer.scores_and_features(normalized)
+        return self._result(text, normalized, scores, comment_id, features)
 
     def moderate_many(
         self, texts: Sequence[str], *, ids: Sequence[str | None] | None = None
@@ -110,14 +111,19 @@ class Moderator:
                 exc.details = {**(exc.details or {}), "index": index}
                 raise
         ids = ids or [None] * len(texts)
-        matrix = self.scorer.scores_batch([normalize(t) for t in texts])
-        return [self._result(t, row, i) for t, row, i in zip(texts, matrix, ids, strict=True)]
+        normalized = [normalize(t) for t in texts]
+        matrix = self.scorer.scores_batch(normalized)
+        return [
+            self._result(t, n, row, i)
+            for t, n, row, i in zip(texts, normalized, matrix, ids, strict=True)
+        ]
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 7) final scores without decisions or evidence (evaluation, benchmarks)."""
-        matrix = self.scorer.scores_batch([normalize(t) for t in texts])
-        for row, text in zip(matrix, texts, strict=True):
-            self._combine(row, category_scores(detect(text)))
+        normalized = [normalize(t) for t in texts]
+        matrix = self.scorer.scores_batch(normalized)
+        for row, text, norm in zip(matrix, texts, normalized, strict=True):
+            self._combine(row, category_scores(detect(text, norm)))
         return matrix
 
     # -- steps ----------------------------------------------------------------------------
@@ -142,9 +148,14 @@ class Moderator:
             row[j] = _noisy_or(float(row[j]), detected.get(category, 0.0))
 
     def _result(
-        self, text: str, model_scores: np.ndarray, comment_id: str | None
+        self,
+        text: str,
+        normalized: str,
+        model_scores: np.ndarray,
+        comment_id: str | None,
+        features: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> ModerationResult:
-        findings = detect(text)
+        findings = detect(text, normalized)
         row = np.array(model_scores, dtype=np.float64)
         self._combine(row, category_scores(findings))
         scores: dict[Category, float] = {
@@ -153,7 +164,7 @@ class Moderator:
         outcome = self.policy.decide(scores)
         triggered: list[Triggered] = []
         if outcome.actions:
-            evidence = self._evidence(text, list(outcome.actions), findings)
+            evidence = self._evidence(text, list(outcome.actions), findings, features)
             triggered = [
                 Triggered(category=c, score=scores[c], action=a, evidence=evidence[c])
                 for c, a in outcome.actions.items()
@@ -168,7 +179,11 @@ class Moderator:
         )
 
     def _evidence(
-        self, text: str, categories: list[Category], findings: list[Finding]
+        self,
+        text: str,
+        categories: list[Category],
+        findings: list[Finding],
+        features: tuple[np.ndarray, np.ndarray] | None,
     ) -> dict[Category, list[Evidence]]:
         """Detector findings first, then the tokens that pushed the model's score most."""
         out: dict[Category, list[Evidence]] = {c: [] for c in categories}
@@ -178,7 +193,7 @@ class Moderator:
                     Evidence(start=f.start, end=f.end, text=f.text, source=f.source)
                 )
         normalized = normalize_with_offsets(text)
-        contributions = self.scorer.token_contributions(normalized.text)
+        contributions = self.scorer.token_contributions(normalized.text, features)
         for category in categories:
             j = CATEGORIES.index(category)
             ranked = sorted(

@@ -29,12 +29,13 @@ def _by_position(f: Finding) -> tuple[int, int]:
     return f.start, f.end
 
 
-def detect(text: str) -> list[Finding]:
-    """Run every detector on ``text``; findings sorted by start offset."""
+def detect(text: str, normalized: str | None = None) -> list[Finding]:
+    """Run every detector on ``text``; findings sorted by start offset. ``normalized`` is
+    ``normalize(text)`` when the caller already has it (the threat rule reads it)."""
     prepared = prepare(text)
     pii = pii_findings(prepared)
     spam = spam_findings(prepared, pii)
-    threats = find_threats(text)
+    threats = find_threats(text, normalized)
     if not pii and not threats:
         return spam
     promoted = {(f.start, f.end) for f in spam if f.kind == "contact"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -95,12 +95,6 @@ def check(text: str, model: str | None, as_json: bool) -> None:
     click.echo(f"model {result.model_version}, policy {result.policy_version}")
 
 
-def _read_lines(handle: IO[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(handle, start=1):
-        if line.strip():
-            yield number, line
-
-
 @main.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.option(
@@ -116,7 +110,9 @@ def classify(source: IO[str], output: IO[str], model: str | None) -> None:
     """Score a JSONL file of {"id"?, "text", "author_id"?} lines ('-' = stdin).
 
     Each input line gives one output line, in order, in the shape of a POST /v1/moderate
-    answer; a line that cannot be scored gives {"line", "id", "error": {...}} instead.
+    answer (without `review` and `request_id`). A line that cannot be scored, a blank one
+    included, gives {"line", "id", "error": {"code", "message", "details"}} instead; the
+    command then exits with status 1 after writing every line.
     """
     from tqdm import tqdm
 
@@ -125,52 +121,74 @@ def classify(source: IO[str], output: IO[str], model: str | None) -> None:
     moderator = _moderator(model)
     failed = 0
     is_file = source.name != "<stdin>"
-    total = sum(1 for _ in _read_lines(source)) if is_file else None
+    total = sum(1 for _ in source) if is_file else None
     if is_file:
         source.seek(0)
     bar = tqdm(total=total, unit="comment", disable=not is_file, file=sys.stderr)
-    pending: list[tuple[int, ModerateRequest]] = []
+    pending: list[ModerateRequest] = []
 
     def flush() -> None:
-        results = moderator.moderate_many(
-            [r.text for _, r in pending], ids=[r.id for _, r in pending]
-        )
-        for result in results:
-            output.write(result.model_dump_json(exclude={"review", "request_id"}) + "\n")
-        bar.update(len(pending))
-        pending.clear()
+        if pending:
+            results = moderator.moderate_many(
+                [r.text for r in pending], ids=[r.id for r in pending]
+            )
+            for result in results:
+                output.write(result.model_dump_json(exclude={"review", "request_id"}) + "\n")
+            bar.update(len(pending))
+            pending.clear()
 
-    for number, line in _read_lines(source):
+    for number, line in enumerate(source, start=1):
         try:
-            request = ModerateRequest.model_validate_json(line)
+            request = _parse_line(line)
             moderator.validate_text(request.text)
-        except (ValueError, ModerationError) as exc:
+        except ModerationError as exc:
             flush()
             failed += 1
-            output.write(json.dumps(_line_error(number, line, exc)) + "\n")
+            output.write(json.dumps(_line_error(number, line, exc), separators=(",", ":")) + "\n")
             bar.update(1)
             continue
-        pending.append((number, request))
+        pending.append(request)
         if len(pending) >= CLASSIFY_CHUNK:
             flush()
-    if pending:
-        flush()
+    flush()
     bar.close()
     if failed:
         click.echo(f"Error: {failed} line(s) could not be scored (see their error lines)", err=True)
-        sys.exit(2)
+        sys.exit(1)
 
 
-def _line_error(number: int, line: str, exc: Exception) -> dict[str, Any]:
+def _parse_line(line: str) -> Any:
+    """One JSONL line as a `ModerateRequest`; any problem becomes `InvalidInput`."""
+    from pydantic import ValidationError
+
+    from moderation.errors import InvalidInput, InvalidJson
+    from moderation.schemas import ModerateRequest
+
+    if not line.strip():
+        raise InvalidInput("blank line")
+    try:
+        return ModerateRequest.model_validate_json(line)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        if errors[0]["type"] == "json_invalid":
+            raise InvalidJson("line is not valid JSON", details=str(errors[0]["msg"])) from exc
+        where = ".".join(str(p) for p in errors[0]["loc"]) or "line"
+        raise InvalidInput(
+            f"{where}: {errors[0]['msg']}",
+            details=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in errors],
+        ) from exc
+
+
+def _line_error(number: int, line: str, exc: ModerationError) -> dict[str, Any]:
     try:
         raw_id = json.loads(line).get("id")
     except (ValueError, AttributeError):
         raw_id = None
-    if isinstance(exc, ModerationError):
-        error = {"code": exc.code, "message": exc.message, "details": exc.details}
-    else:
-        error = {"code": "invalid_input", "message": str(exc).splitlines()[0], "details": None}
-    return {"line": number, "id": raw_id if isinstance(raw_id, str) else None, "error": error}
+    return {
+        "line": number,
+        "id": raw_id if isinstance(raw_id, str) else None,
+        "error": {"code": exc.code, "message": exc.message, "details": exc.details},
+    }
 
 
 @main.command()

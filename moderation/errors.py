@@ -27,6 +27,11 @@ class InvalidInput(ModerationError):
     exit_code = 2
 
 
+class InvalidJson(InvalidInput):
+    status = 400
+    code = "invalid_json"
+
+
 class PayloadTooLarge(ModerationError):
     status = 413
     code = "payload_too_large"

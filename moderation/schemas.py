@@ -12,13 +12,13 @@ Decision = Literal["allow", "flag", "reject"]
 Action = Literal["flag", "reject"]
 
 _EXAMPLE_SCORES: dict[str, Any] = {
-    "violence": 0.93,
-    "racism": 0.01,
-    "profanity": 0.02,
-    "vulgarity": 0.01,
-    "doxing": 0.04,
-    "discourtesy": 0.31,
-    "spam": 0.0,
+    "violence": 0.7557,
+    "racism": 0.0332,
+    "profanity": 0.0097,
+    "vulgarity": 0.0225,
+    "doxing": 0.0,
+    "discourtesy": 0.0793,
+    "spam": 0.0011,
 }
 
 
@@ -92,21 +92,26 @@ class ModerationResult(BaseModel):
             "examples": [
                 {
                     "id": "c-1001",
-                    "decision": "reject",
+                    "decision": "flag",
                     "scores": _EXAMPLE_SCORES,
                     "triggered": [
                         {
                             "category": "violence",
-                            "score": 0.93,
-                            "action": "reject",
+                            "score": 0.7557,
+                            "action": "flag",
                             "evidence": [
-                                {"start": 33, "end": 37, "text": "hurt", "source": "model"}
+                                {
+                                    "start": 0,
+                                    "end": 39,
+                                    "text": "I will find where you live and hurt you",
+                                    "source": "rule:threat",
+                                }
                             ],
                         }
                     ],
                     "review": None,
-                    "model_version": "2026.11.27",
-                    "policy_version": "2026.11.27",
+                    "model_version": "v1-20261127",
+                    "policy_version": "v1-20261127",
                     "request_id": "9f1c0c7e5a6b4c1d",
                 }
             ]
@@ -125,6 +130,7 @@ class ModerationResult(BaseModel):
 
 class BatchResult(BaseModel):
     results: list[ModerationResult]
+    request_id: str | None = None
 
 
 class ModelInfo(BaseModel):
@@ -143,4 +149,20 @@ class ErrorBody(BaseModel):
 class ErrorResponse(BaseModel):
     """Every error the API returns has this shape."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "text_too_long",
+                        "message": "text has 10001 characters; the limit is 10000",
+                        "details": {"length": 10001, "limit": 10000},
+                    },
+                    "request_id": "71ec91aacb5341a9",
+                }
+            ]
+        }
+    )
+
     error: ErrorBody
+    request_id: str | None = None

@@ -8,12 +8,14 @@ evidence for every triggered category, with offsets into the text the author typ
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 
 from moderation.categories import CATEGORIES, Category
 from moderation.detectors import Finding, category_scores, detect
@@ -29,8 +31,13 @@ from moderation.settings import Settings, get_settings
 # on its own it may raise doxing to this cap (below any sensible flag threshold); a PII
 # detector finding is what makes a comment doxing. See the model card.
 DOXING_MODEL_CAP = 0.35
-# A token is evidence when it carries at least this share of the strongest token's push.
+# A word is evidence when it carries at least this share of the strongest word's push on the
+# category's logit, and at least this much push in absolute terms.
 EVIDENCE_MIN_SHARE = 0.25
+EVIDENCE_MIN_PUSH = 0.1
+# The word inside a whitespace token, without surrounding punctuation.
+_WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?")
+_TOKEN = re.compile(r"\S+")
 
 
 class TextTooLong(InvalidInput):
@@ -185,31 +192,54 @@ class Moderator:
         findings: list[Finding],
         features: tuple[np.ndarray, np.ndarray] | None,
     ) -> dict[Category, list[Evidence]]:
-        """Detector findings first, then the tokens that pushed the model's score most."""
+        """Detector findings first, then the words that pushed the model's score most.
+
+        Model evidence is trimmed to the word (no trailing comma), skips function words and
+        anything inside a detector's span, and is left out for doxing when a PII detector
+        found something (the model alone cannot make a comment doxing).
+        """
         out: dict[Category, list[Evidence]] = {c: [] for c in categories}
         for f in findings:
             if f.category in out and len(out[f.category]) < self.max_evidence_spans:
                 out[f.category].append(
                     Evidence(start=f.start, end=f.end, text=f.text, source=f.source)
                 )
+        wanted = [c for c in categories if not (c == "doxing" and out[c])]
+        if not wanted:
+            return out
         normalized = normalize_with_offsets(text)
-        contributions = self.scorer.token_contributions(normalized.text, features)
-        for category in categories:
-            j = CATEGORIES.index(category)
-            ranked = sorted(
-                ((float(c[j]), s, e) for s, e, c in contributions if c[j] > 0), reverse=True
+        words: list[tuple[tuple[int, int], np.ndarray]] = []
+        function_words: list[tuple[tuple[int, int], np.ndarray]] = []
+        for start, end, push in self.scorer.token_contributions(normalized.text, features):
+            word = _WORD_CORE.search(normalized.text, start, end) or _TOKEN.search(
+                normalized.text, start, end
             )
+            if word is None:
+                continue
+            span = normalized.to_original(word.start(), word.end())
+            is_function_word = word.group().casefold() in STOP_WORDS
+            (function_words if is_function_word else words).append((span, push))
+        for category in wanted:
+            j = CATEGORIES.index(category)
+            taken = [(e.start, e.end) for e in out[category]]
+            ranked = sorted(
+                ((float(push[j]), span) for span, push in words if push[j] > EVIDENCE_MIN_PUSH),
+                reverse=True,
+            )
+            if not ranked and not taken:  # a triggered category always shows its strongest word
+                ranked = sorted(
+                    ((float(push[j]), span) for span, push in words + function_words),
+                    reverse=True,
+                )[:1]
             if not ranked:
                 continue
             floor = ranked[0][0] * EVIDENCE_MIN_SHARE
-            taken = {(e.start, e.end) for e in out[category]}
-            for push, start, end in ranked:
-                if push < floor or len(out[category]) >= self.max_evidence_spans:
+            for push_j, (o_start, o_end) in ranked:
+                if push_j < floor or len(out[category]) >= self.max_evidence_spans:
                     break
-                o_start, o_end = normalized.to_original(start, end)
-                if (o_start, o_end) in taken:
+                if any(o_start < end and start < o_end for start, end in taken):
                     continue
-                taken.add((o_start, o_end))
+                taken.append((o_start, o_end))
                 out[category].append(
                     Evidence(start=o_start, end=o_end, text=text[o_start:o_end], source="model")
                 )

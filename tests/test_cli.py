@@ -45,18 +45,22 @@ def test_classify_keeps_order_and_reports_bad_lines(runner: CliRunner, tmp_path:
         json.dumps({"id": "c", "text": ""}),
         "",
         json.dumps({"text": "I will hurt you", "author_id": "u9"}),
+        json.dumps({"id": "f", "text": 5}),
     ]
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out.jsonl"
     result = runner.invoke(main, ["classify", str(source), "-o", str(out)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
+    assert "4 line(s) could not be scored" in result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(rows) == 4
+    assert len(rows) == len(lines)  # one output line per input line, in order
     assert rows[0]["id"] == "a" and "review" not in rows[0] and "decision" in rows[0]
-    assert rows[1]["line"] == 2 and rows[1]["error"]["code"] == "invalid_input"
+    assert rows[1]["line"] == 2 and rows[1]["error"]["code"] == "invalid_json"
     assert rows[2]["id"] == "c" and rows[2]["error"]["code"] == "empty_text"
-    assert rows[3]["id"].startswith("c_") and list(rows[3]["scores"]) == list(CATEGORIES)
+    assert rows[3]["line"] == 4 and rows[3]["error"]["message"] == "blank line"
+    assert rows[4]["id"].startswith("c_") and list(rows[4]["scores"]) == list(CATEGORIES)
+    assert rows[5]["id"] == "f" and rows[5]["error"]["message"].startswith("text: ")
 
 
 def test_classify_stdin_to_stdout(runner: CliRunner) -> None:

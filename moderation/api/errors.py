@@ -21,13 +21,19 @@ _HTTP_CODES = {
 
 
 def error_response(
-    status: int, code: str, message: str, details: Any = None, request: Request | None = None
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    request: Request | None = None,
+    *,
+    request_id: str | None = None,
 ) -> JSONResponse:
     headers = {}
-    request_id = getattr(getattr(request, "state", None), "request_id", None)
+    request_id = request_id or getattr(getattr(request, "state", None), "request_id", None)
     if request_id:
         headers["X-Request-ID"] = request_id
-    body = {"error": {"code": code, "message": message, "details": details}}
+    body: dict[str, Any] = {"error": {"code": code, "message": message, "details": details}}
     if request_id:
         body["request_id"] = request_id
     return JSONResponse(status_code=status, content=body, headers=headers)
@@ -49,6 +55,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = _clean_validation(list(exc.errors()))
+        content_type = request.headers.get("content-type", "")
+        if request.method == "POST" and "json" not in content_type:
+            return error_response(
+                415,
+                "unsupported_media_type",
+                "send the body as JSON with the header Content-Type: application/json",
+                {"content_type": content_type or None},
+                request,
+            )
         if any(d["type"] == "json_invalid" for d in details):
             return error_response(
                 400, "invalid_json", "request body is not valid JSON", details, request

@@ -37,8 +37,8 @@ class RequestContext:
                 "payload_too_large",
                 f"request body exceeds {limit} bytes",
                 {"limit_bytes": limit},
+                request_id=request_id,
             )
-            response.headers["X-Request-ID"] = request_id
             await response(scope, receive, send)
 
         declared = headers.get(b"content-length")

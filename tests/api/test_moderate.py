@@ -69,6 +69,7 @@ def test_batch_answers_in_order(client: TestClient) -> None:
     items = [{"id": f"c{i}", "text": t} for i, t in enumerate(["hello", "I will hurt you", "ok"])]
     response = client.post("/v1/moderate/batch", json={"items": items})
     assert response.status_code == 200
+    assert response.json()["request_id"] == response.headers["x-request-id"]
     results = response.json()["results"]
     assert [r["id"] for r in results] == ["c0", "c1", "c2"]
     single = client.post("/v1/moderate", json=items[1]).json()
@@ -94,6 +95,16 @@ def test_bad_single_input_is_a_422_in_the_error_shape(
     client: TestClient, payload: object, code: str
 ) -> None:
     assert_error(client.post("/v1/moderate", json=payload), 422, code)
+
+
+def test_a_body_not_sent_as_json_is_a_415(client: TestClient) -> None:
+    response = client.post(
+        "/v1/moderate",
+        content=b'{"text": "hi"}',
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    body = assert_error(response, 415, "unsupported_media_type")
+    assert "Content-Type: application/json" in body["error"]["message"]
 
 
 def test_invalid_json_is_a_400(client: TestClient) -> None:
@@ -124,11 +135,11 @@ def test_body_over_the_cap_is_refused_before_parsing(settings: Settings) -> None
     small = settings.model_copy(update={"max_body_bytes": 2048})
     with TestClient(create_app(small)) as client:
         big = json.dumps({"text": "a" * 5000})
-        assert_error(
-            client.post("/v1/moderate", content=big, headers={"content-type": "application/json"}),
-            413,
-            "payload_too_large",
+        response = client.post(
+            "/v1/moderate", content=big, headers={"content-type": "application/json"}
         )
+        body = assert_error(response, 413, "payload_too_large")
+        assert body["request_id"] == response.headers["x-request-id"]
 
         def chunks():  # no content-length: the cap applies while streaming
             for _ in range(10):

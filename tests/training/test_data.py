@@ -41,7 +41,7 @@ from training.sources.common import make_frame
 from training.sources.news import decode_impermium
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
-REAL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+REAL_DATA = default_data_dir() or Path("/nonexistent")
 
 
 @pytest.fixture(scope="module")
@@ -621,7 +621,9 @@ REAL_POSITIVES = {
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not REAL_DATA.is_dir(), reason="../shared/data is not present")
+@pytest.mark.skipif(
+    not REAL_DATA.is_dir(), reason="no public data (MODERATION_DATA_DIR or ../shared/data)"
+)
 def test_real_sources_load_in_the_expected_ballpark() -> None:
     frame = load_all(REAL_DATA, progress=False)
     rows = frame.groupby("source").size().to_dict()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import time
 import timeit
 from collections import Counter
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 from moderation.categories import CATEGORIES
 from moderation.detectors import Finding, category_scores, detect, find_pii, find_spam
 from moderation.detectors.spam import link_score
+from training.data import default_data_dir
 
 
 def _only(findings: list[Finding], kind: str) -> list[Finding]:
@@ -430,8 +430,7 @@ _PRESIDIO_KINDS = {
 
 
 def _presidio_path() -> Path:
-    data_dir = os.environ.get("MODERATION_DATA_DIR")
-    root = Path(data_dir) if data_dir else Path(__file__).resolve().parents[3] / "shared" / "data"
+    root = default_data_dir() or Path("/nonexistent")
     return root / "raw" / "presidio_synth_pii" / "synth_dataset_v2.json"
 
 

@@ -44,4 +44,4 @@ def moderate_batch(
     )
     for result in results:
         result.request_id = request.state.request_id
-    return BatchResult(results=results)
+    return BatchResult(results=results, request_id=request.state.request_id)

@@ -126,3 +126,16 @@ def test_a_broken_policy_stops_serve(
     result = runner.invoke(main, ["serve"])
     assert result.exit_code == 3
     assert "unknown categories: nudity" in result.output
+
+
+def test_train_on_commercial_licenses_only(
+    runner: CliRunner, tmp_path: Path, fixture_data: Path
+) -> None:
+    out = tmp_path / "models"
+    args = ["train", "--data-dir", str(fixture_data), "--out", str(out), "--version", "c1"]
+    result = runner.invoke(main, [*args, "--license", "commercial"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((out / "c1" / "card.json").read_text())
+    assert "none stated" not in card["licenses"]
+    assert "CC BY-NC-SA 4.0" not in card["licenses"]
+    assert {s["name"] for s in card["sources"]}.isdisjoint({"socc_ctc", "youtube_spam"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -121,7 +121,7 @@ def classify(source: IO[str], output: IO[str], model: str | None) -> None:
     moderator = _moderator(model)
     failed = 0
     is_file = source.name != "<stdin>"
-    total = sum(1 for _ in source) if is_file else None
+    total = sum(1 for _ in _lines(source)) if is_file else None
     if is_file:
         source.seek(0)
     bar = tqdm(total=total, unit="comment", disable=not is_file, file=sys.stderr)
@@ -137,24 +137,39 @@ def classify(source: IO[str], output: IO[str], model: str | None) -> None:
             bar.update(len(pending))
             pending.clear()
 
-    for number, line in enumerate(source, start=1):
-        try:
-            request = _parse_line(line)
-            moderator.validate_text(request.text)
-        except ModerationError as exc:
-            flush()
-            failed += 1
-            output.write(json.dumps(_line_error(number, line, exc), separators=(",", ":")) + "\n")
-            bar.update(1)
-            continue
-        pending.append(request)
-        if len(pending) >= CLASSIFY_CHUNK:
-            flush()
-    flush()
+    try:
+        for number, line in _lines(source):
+            try:
+                request = _parse_line(line)
+                moderator.validate_text(request.text)
+            except ModerationError as exc:
+                flush()
+                failed += 1
+                error = _line_error(number, line, exc)
+                output.write(json.dumps(error, separators=(",", ":")) + "\n")
+                bar.update(1)
+                continue
+            pending.append(request)
+            if len(pending) >= CLASSIFY_CHUNK:
+                flush()
+    finally:
+        flush()  # what was read before an undecodable line is still written
     bar.close()
     if failed:
         click.echo(f"Error: {failed} line(s) could not be scored (see their error lines)", err=True)
         sys.exit(1)
+
+
+def _lines(source: IO[str]) -> Iterator[tuple[int, str]]:
+    """Numbered input lines; undecodable input stops with a clear error, not a traceback."""
+    from moderation.errors import InvalidInput
+
+    number = 0
+    try:
+        for number, line in enumerate(source, start=1):
+            yield number, line
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"input is not UTF-8 (near line {number + 1})") from exc
 
 
 def _parse_line(line: str) -> Any:

@@ -18,7 +18,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from moderation.categories import CATEGORIES
-from moderation.features import WORD_RE, token_char_ngrams, whitespace_tokens, word_ngrams
+from moderation.features import (
+    MAX_TOKEN_CHARS,
+    WORD_RE,
+    token_char_ngrams,
+    whitespace_tokens,
+    word_ngrams,
+)
 
 _EMPTY = np.empty(0, dtype=np.int64)
 _TOKEN_CACHE_MAX = 200_000
@@ -53,6 +59,7 @@ class LinearScorer:
 
     def _char_indices(self, token: str) -> list[int]:
         """Char n-gram feature indices of one token (cached: tokens repeat across comments)."""
+        token = token[:MAX_TOKEN_CHARS]  # all its n-grams come from here: bounds the cache key
         cached = self._token_cache.get(token)
         if cached is None:
             vocab = self.char_vocab

@@ -93,8 +93,12 @@ def load_policy(path: Path | None = None) -> Policy:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise PolicyError(f"policy file not found: {path}") from exc
+    except OSError as exc:
+        raise PolicyError(f"policy file {path} cannot be read: {exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyError(f"policy file {path} is not valid TOML: {exc}") from exc
+    if not isinstance(raw.get("categories", {}), dict):
+        raise PolicyError(f"policy file {path}: [categories] must be a table of categories")
     unknown = sorted(set(raw.get("categories", {})) - set(CATEGORIES))
     if unknown:
         raise PolicyError(
@@ -106,6 +110,7 @@ def load_policy(path: Path | None = None) -> Policy:
         return Policy.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            ": ".join(filter(None, (".".join(str(p) for p in err["loc"]), err["msg"])))
+            for err in exc.errors()
         )
         raise PolicyError(f"policy file {path} is invalid: {problems}") from exc

@@ -12,6 +12,7 @@ models/
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 import re
@@ -28,7 +29,7 @@ from moderation.errors import ModelError
 ACTIVE_FILE = "ACTIVE"
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
-VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+VERSION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # used with fullmatch
 
 
 def sha256_file(path: Path) -> str:
@@ -57,7 +58,7 @@ def active_version(models_dir: Path) -> str:
         raise ModelError(
             f"no active model: {pointer} is missing (train one with `moderation train`)"
         ) from exc
-    if not VERSION_RE.match(version):
+    if not VERSION_RE.fullmatch(version):
         raise ModelError(f"{pointer} names an invalid version: {version!r}")
     return version
 
@@ -74,7 +75,7 @@ def write_version(
     models_dir: Path, version: str, bundle: dict[str, Any], files: dict[str, str]
 ) -> Path:
     """Write a new immutable version: the bundle, extra text `files` and the manifest."""
-    if not VERSION_RE.match(version):
+    if not VERSION_RE.fullmatch(version):
         raise ModelError(f"invalid version name {version!r}")
     target = models_dir / version
     if target.exists():
@@ -101,6 +102,8 @@ def read_manifest(models_dir: Path, version: str) -> dict[str, Any]:
         raise ModelError(f"model version {version!r} has no manifest at {path}") from exc
     except json.JSONDecodeError as exc:
         raise ModelError(f"manifest {path} is not valid JSON: {exc}") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise ModelError(f"manifest {path} has no 'files' table")
     return manifest
 
 
@@ -115,23 +118,50 @@ def load_bundle(models_dir: Path, version: str | None = None) -> tuple[dict[str,
     bundle pickled by another scikit-learn minor release (its objects may not unpickle right).
     """
     version = version or active_version(models_dir)
-    if not VERSION_RE.match(version):
+    if not VERSION_RE.fullmatch(version):
         raise ModelError(f"invalid version name {version!r}")
     manifest = read_manifest(models_dir, version)
     path = models_dir / version / MODEL_FILE
-    expected = manifest.get("files", {}).get(MODEL_FILE)
-    if not path.is_file():
-        raise ModelError(f"model file missing: {path}")
-    actual = sha256_file(path)
-    if actual != expected:
-        raise ModelError(
-            f"refusing to load {path}: sha256 {actual} does not match the manifest ({expected})"
-        )
-    built = manifest.get("libraries", {}).get("scikit-learn", "")
+    # Hash the very bytes we unpickle: no window between the check and the load.
+    payload = verified_bytes(models_dir, version, MODEL_FILE, manifest)
+    built = str(manifest.get("libraries", {}).get("scikit-learn", ""))
     if _minor(built) != _minor(sklearn.__version__):
         raise ModelError(
             f"model {version!r} was built with scikit-learn {built}, this environment has "
             f"{sklearn.__version__}; install scikit-learn=={built} or retrain"
         )
-    bundle: dict[str, Any] = joblib.load(path)
+    bundle: dict[str, Any] = joblib.load(io.BytesIO(payload))
+    if not isinstance(bundle, dict) or "classifiers" not in bundle:
+        raise ModelError(f"{path} does not hold a moderation model bundle")
     return bundle, version
+
+
+def verified_bytes(
+    models_dir: Path, version: str, name: str, manifest: dict[str, Any] | None = None
+) -> bytes:
+    """A version's file, refused unless its sha256 matches the manifest."""
+    manifest = manifest or read_manifest(models_dir, version)
+    path = models_dir / version / name
+    expected = manifest["files"].get(name)
+    try:
+        payload = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ModelError(f"model file missing: {path}") from exc
+    actual = hashlib.sha256(payload).hexdigest()
+    if actual != expected:
+        raise ModelError(
+            f"refusing to load {path}: sha256 {actual} does not match the manifest ({expected})"
+        )
+    return payload
+
+
+def read_card(models_dir: Path, version: str) -> dict[str, Any]:
+    """The version's model card, verified like the model (empty when the version has none)."""
+    manifest = read_manifest(models_dir, version)
+    if "card.json" not in manifest["files"]:
+        return {}
+    try:
+        card: dict[str, Any] = json.loads(verified_bytes(models_dir, version, "card.json"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"model card of {version!r} is not valid JSON: {exc}") from exc
+    return card

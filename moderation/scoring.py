@@ -7,7 +7,6 @@ evidence for every triggered category, with offsets into the text the author typ
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from moderation.errors import InvalidInput
 from moderation.linear import LinearScorer
 from moderation.normalize import normalize, normalize_with_offsets
 from moderation.policy import Policy, load_policy
-from moderation.registry import active_version, load_bundle
+from moderation.registry import active_version, load_bundle, read_card
 from moderation.schemas import Evidence, ModerationResult, Triggered
 from moderation.settings import Settings, get_settings
 
@@ -86,8 +85,7 @@ class Moderator:
         models_dir = models_dir or settings.models_dir
         version = version or settings.model_version or active_version(models_dir)
         bundle, version = load_bundle(models_dir, version)
-        card_path = models_dir / version / "card.json"
-        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+        card = read_card(models_dir, version)
         return cls(
             bundle=bundle,
             version=version,
@@ -103,6 +101,8 @@ class Moderator:
         """Score one comment and decide on it."""
         self.validate_text(text)
         normalized = normalize(text)
+        if not normalized:
+            raise EmptyText("text has no visible characters")
         scores, features = self.scorer.scores_and_features(normalized)
         return self._result(text, normalized, scores, comment_id, features)
 
@@ -113,6 +113,8 @@ class Moderator:
         for index, text in enumerate(texts):
             try:
                 self.validate_text(text)
+                if not normalize(text):
+                    raise EmptyText("text has no visible characters")
             except InvalidInput as exc:
                 exc.message = f"item {index}: {exc.message}"
                 exc.details = {**(exc.details or {}), "index": index}
@@ -139,6 +141,13 @@ class Moderator:
         """Raise `EmptyText` or `TextTooLong` for text the service will not score."""
         if not isinstance(text, str) or not text.strip():
             raise EmptyText("text is empty or only whitespace")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidInput(
+                "text is not valid Unicode (it contains a lone surrogate code point)",
+                details={"position": exc.start},
+            ) from exc
         if len(text) > self.max_text_chars:
             raise TextTooLong(
                 f"text has {len(text)} characters; the limit is {self.max_text_chars}",
@@ -165,10 +174,11 @@ class Moderator:
         findings = detect(text, normalized)
         row = np.array(model_scores, dtype=np.float64)
         self._combine(row, category_scores(findings))
+        # Decide on the raw scores (as evaluation and threshold choice do); round for output.
+        outcome = self.policy.decide(dict(zip(CATEGORIES, row.tolist(), strict=True)))
         scores: dict[Category, float] = {
             c: round(float(s), 4) for c, s in zip(CATEGORIES, row, strict=True)
         }
-        outcome = self.policy.decide(scores)
         triggered: list[Triggered] = []
         if outcome.actions:
             evidence = self._evidence(text, list(outcome.actions), findings, features)

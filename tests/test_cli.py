@@ -139,3 +139,20 @@ def test_train_on_commercial_licenses_only(
     assert "none stated" not in card["licenses"]
     assert "CC BY-NC-SA 4.0" not in card["licenses"]
     assert {s["name"] for s in card["sources"]}.isdisjoint({"socc_ctc", "youtube_spam"})
+
+
+def test_classify_refuses_input_that_is_not_utf8(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "latin1.jsonl"
+    source.write_bytes(b'{"id": "a", "text": "caf\xe9"}\n')
+    result = runner.invoke(main, ["classify", str(source)])
+    assert result.exit_code == 2
+    assert "Error: input is not UTF-8" in result.output
+
+
+def test_train_refuses_a_bad_version_name_before_training(
+    runner: CliRunner, tmp_path: Path, fixture_data: Path
+) -> None:
+    args = ["train", "--data-dir", str(fixture_data), "--out", str(tmp_path), "--version", "a/b"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 4
+    assert "invalid version name" in result.output

@@ -1,8 +1,10 @@
 """Rule-based detectors where rules beat statistics: PII (``doxing``), spam and threat
 phrasing (``violence``).
 
-Detectors run on the ORIGINAL comment text, so every finding's offsets are exact in what the
-user typed: ``text[f.start:f.end] == f.text``. They are pure functions (no I/O).
+The PII and spam rules read a light view of the comment (NFKC, invisible format characters
+removed: ``view.py``) and the threat rule the fully normalised text; every finding is mapped
+back, so its offsets are exact in what the user typed: ``text[f.start:f.end] == f.text``.
+They are pure functions (no I/O).
 
 >>> [f.source for f in detect("call him at (555) 867-5309, he lives at 42 Elm Street")]
 ['pii:phone', 'pii:address']
@@ -15,6 +17,7 @@ from moderation.detectors.base import Finding, noisy_or, prepare
 from moderation.detectors.pii import find_pii, pii_findings
 from moderation.detectors.spam import find_spam, spam_findings
 from moderation.detectors.threats import find_threats
+from moderation.detectors.view import light_view, to_original
 
 __all__ = ["Finding", "category_scores", "detect", "find_pii", "find_spam", "find_threats"]
 
@@ -32,9 +35,11 @@ def _by_position(f: Finding) -> tuple[int, int]:
 def detect(text: str, normalized: str | None = None) -> list[Finding]:
     """Run every detector on ``text``; findings sorted by start offset. ``normalized`` is
     ``normalize(text)`` when the caller already has it (the threat rule reads it)."""
-    prepared = prepare(text)
+    view, sources = light_view(text)
+    prepared = prepare(view)
     pii = pii_findings(prepared)
     spam = spam_findings(prepared, pii)
+    pii, spam = to_original(pii, text, sources), to_original(spam, text, sources)
     threats = find_threats(text, normalized)
     if not pii and not threats:
         return spam

@@ -20,7 +20,23 @@ _SEVERE = (
     r"put a bullet in|blow (?:your|his|her|their) (?:head|brains) off"
 )
 _HARM = r"hurt|beat|punch|kick|smash|break|choke|attack|cut|bash|slap|batter|harm|end"
-_TARGET = r"you|u|ya|yourself|him|her|them|your|his|their|ur|y'all|ur family|this guy"
+# A personal target: an object pronoun, or a possessive followed by the body or the family
+# ("cut your losses" and "kick your butt in the finals" are not threats).
+_TARGET = (
+    r"(?:you|u|ya|yourself|him|her|them|y'all|this guy|"
+    r"(?:your|his|her|their|ur) (?:family|kids|children|wife|husband|mother|mom|father|dad|"
+    r"sister|brother|son|daughter|dog|face|head|throat|neck|skull|legs|arms|house|home))\b"
+    # idioms and games that follow a harm verb harmlessly
+    r"(?!\s+(?:at\b|(?:some )?slack\b|a break\b|off\b|in (?:paperwork|court|the polls|the "
+    r"finals|the game|votes)\b))"
+)
+_PERSON = (
+    r"judge|guy|man|woman|women|men|girl|boy|kid|child|children|lady|dude|person|people|family|"
+    r"bitch|bastard|idiot|moron|fool|clown|jerk|loser|asshole|prick|scum|pigs?|thugs?|traitors?|"
+    r"terrorists?|immigrants?|reporter|journalist|author|writer|editor|cop|officer|politician|"
+    r"senator|mayor|president|governor|teacher|priest|imam|rabbi|doctor|nurse|liberals?|"
+    r"conservatives?|protesters?"
+)
 _SUBJECT = r"i|we|someone|somebody|people|they|you|i'm|im|we're|i am|we are"
 _INTENT = (
     r"will|shall|going to|gonna|should|needs? to|ought to|want to|wanna|would love to|"
@@ -28,21 +44,22 @@ _INTENT = (
 )
 _WILL = rf"(?:(?:{_SUBJECT})\s+(?:{_INTENT})|i'll|ill|we'll|i'd love to|id love to|ima|i'ma)"
 _GAP = r"(?:\s+[^\s.!?;]+){0,6}?\s+"  # up to six words, within one sentence
-# Verbs that only ever hurt a living target, so "shoot that judge" counts but "kill the bill"
-# (a motion, a project) does not.
-_BODILY = r"shoot|stab|hang|lynch|behead|rape|execute|strangle|murder|beat up"
+# Verbs that hurt a person when their object is a person word: "shoot that judge" counts,
+# "shoot this scene", "execute the plan" and "hang this painting" do not.
+_BODILY = r"shoot|stab|hang|lynch|behead|rape|execute|strangle|murder|beat up|kill"
+_PASSIVE = (
+    r"killed|shot|hanged|hung|executed|lynched|beheaded|raped|burned alive|gassed|beaten|"
+    r"stabbed|murdered|tortured|strung up|put down"
+)
 
 _PATTERNS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(rf"\b{_WILL}{_GAP}(?:{_SEVERE})\w*\s+(?:\S+\s+)?{_TARGET}"), 0.9),
+    (re.compile(rf"\b{_WILL}{_GAP}(?:{_HARM})\w*\s+(?:\S+\s+)?{_TARGET}"), 0.75),
     (
-        re.compile(rf"\b{_WILL}{_GAP}(?:{_SEVERE})\w*\s+(?:\S+\s+)?(?:{_TARGET})\b"),
-        0.9,
-    ),
-    (
-        re.compile(rf"\b{_WILL}{_GAP}(?:{_HARM})\w*\s+(?:\S+\s+)?(?:{_TARGET})\b"),
-        0.75,
-    ),
-    (
-        re.compile(rf"\b{_WILL}{_GAP}(?:{_BODILY})\w*\s+(?:that|this|the|those|these)\s+\w+"),
+        re.compile(
+            rf"\b{_WILL}{_GAP}(?:{_BODILY})\w*\s+(?:that|this|the|those|these|every)\s+"
+            rf"(?:\w+\s+)?(?:{_PERSON})\b"
+        ),
         0.85,
     ),
     (
@@ -56,14 +73,14 @@ _PATTERNS: list[tuple[re.Pattern[str], float]] = [
     (
         re.compile(
             r"\b(?:i'll|i will|we'll|we will|i'm going to|gonna) (?:find|get) (?:you|him|her)\b"
+            r"(?!\s+(?:a|an|the|some)\b)"
         ),
         0.6,
     ),
     (
         re.compile(
-            rf"\b(?:deserves?|should|ought) to (?:be )?(?:{_SEVERE})\w*\b|"
-            rf"\b(?:should|deserves? to|ought to) be (?:shot|hanged|hung|killed|executed|lynched|"
-            rf"beheaded|raped|burned|gassed|beaten|stabbed)\b"
+            rf"\b(?:deserves? to|should|ought to|needs? to) be (?:{_PASSIVE})\b|"
+            r"\b(?:deserves? to|should|ought to) die\b"
         ),
         0.7,
     ),

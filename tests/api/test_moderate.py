@@ -107,6 +107,16 @@ def test_a_body_not_sent_as_json_is_a_415(client: TestClient) -> None:
     assert "Content-Type: application/json" in body["error"]["message"]
 
 
+def test_lone_surrogates_and_invisible_only_text_are_422(client: TestClient) -> None:
+    body = b'{"text": "you id\\ud800iot moron"}'
+    response = client.post(
+        "/v1/moderate", content=body, headers={"content-type": "application/json"}
+    )
+    assert_error(response, 422, "invalid_input")
+    for invisible in ["\u200b\u200b", "\u0000", "\u0301"]:
+        assert_error(client.post("/v1/moderate", json={"text": invisible}), 422, "empty_text")
+
+
 def test_invalid_json_is_a_400(client: TestClient) -> None:
     response = client.post(
         "/v1/moderate", content=b'{"text": "hi"', headers={"content-type": "application/json"}

@@ -65,3 +65,10 @@ def test_bad_policy_stops_with_a_clear_message(tmp_path: Path, body: str, messag
 def test_missing_policy_file(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="not found"):
         load_policy(tmp_path / "nope.toml")
+
+
+def test_odd_policy_files_give_policy_errors(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="must be a table"):
+        load_policy(write(tmp_path, 'version = "x"\ncategories = 5\n'))
+    with pytest.raises(PolicyError, match="cannot be read"):
+        load_policy(tmp_path)

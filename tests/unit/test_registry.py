@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from moderation.errors import ModelError
-from moderation.registry import active_version, load_bundle, set_active
+from moderation.registry import active_version, load_bundle, read_card, set_active
 
 
 @pytest.fixture
@@ -45,3 +45,15 @@ def test_missing_active_pointer_and_unknown_version(registry: Path) -> None:
         set_active(registry, "nope")
     with pytest.raises(ModelError, match="invalid version"):
         load_bundle(registry, "../etc")
+
+
+def test_refuses_a_broken_manifest_or_card(registry: Path) -> None:
+    card = registry / "tiny-1" / "card.json"
+    card.write_text(card.read_text() + " ")
+    with pytest.raises(ModelError, match="does not match the manifest"):
+        read_card(registry, "tiny-1")
+    (registry / "tiny-1" / "manifest.json").write_text("[1, 2]")
+    with pytest.raises(ModelError, match="no 'files' table"):
+        load_bundle(registry)
+    with pytest.raises(ModelError, match="invalid version"):
+        load_bundle(registry, "tiny-1\n")

@@ -23,6 +23,10 @@ from moderation.detectors.threats import find_threats
         ("kys loser", "kys"),
         ("I hope someone shoots him", "I hope someone shoots him"),
         ("I will find out where she works", "I will find out where she"),
+        ("I will kill you in your sleep", "I will kill you"),
+        ("I will slit your throat", "I will slit your throat"),
+        ("They deserve to die.", "deserve to die"),
+        ("someone should shoot that lying reporter", "someone should shoot that lying reporter"),
     ],
 )
 def test_threats_are_found(text: str, covered: str) -> None:
@@ -46,6 +50,16 @@ def test_threats_are_found(text: str, covered: str) -> None:
         "I nearly died laughing at the cartoon.",
         "The council should end the contract with them.",
         "Historians estimate the bombing killed thousands of civilians.",
+        "We need to shoot this scene again tomorrow.",
+        "They should execute the plan faster.",
+        "We should hang this painting in the lobby.",
+        "You should cut your losses and sell.",
+        "I'm gonna cut you some slack this time.",
+        "I am going to bury you in paperwork lol",
+        "I will beat you at chess next week.",
+        "We're going to kick your butt in the finals!",
+        "I will get you a coffee.",
+        "They should burn the mortgage papers.",
     ],
 )
 def test_ordinary_talk_is_not_a_threat(text: str) -> None:

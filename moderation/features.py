@@ -16,23 +16,76 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 WORD_RE = re.compile(r"\w+(?:'\w+)*")
+# Identity words are replaced by one placeholder before features are made, so the model scores
+# what a comment says about a group rather than which group it names ("I am Muslim" carried
+# the racism weight that hateful posts had given the word "muslim"). Slurs are not here.
+IDENTITY_TOKEN = "identityterm"
+_IDENTITY_WORDS = (
+    "muslim",
+    "islam",
+    "islamic",
+    "jew",
+    "jewish",
+    "christian",
+    "catholic",
+    "hindu",
+    "sikh",
+    "buddhist",
+    "atheist",
+    "mormon",
+    "black",
+    "asian",
+    "latino",
+    "latina",
+    "hispanic",
+    "arab",
+    "african",
+    "mexican",
+    "chinese",
+    "indian",
+    "pakistani",
+    "somali",
+    "nigerian",
+    "korean",
+    "indigenous",
+    "immigrant",
+    "refugee",
+    "migrant",
+    "gay",
+    "lesbian",
+    "bisexual",
+    "transgender",
+    "trans",
+    "queer",
+    "deaf",
+    "blind",
+    "disabled",
+    "autistic",
+)
+IDENTITY_TERMS = frozenset([*_IDENTITY_WORDS, *(f"{w}s" for w in _IDENTITY_WORDS)])
+_EDGE_PUNCT = "\"'.,;:!?()[]{}<>*-_/"
 CHAR_MIN, CHAR_MAX = 2, 5
 MAX_TOKEN_CHARS = 40  # a token longer than this (a URL, a key mash) yields its first 40 chars
 
 
-def word_tokens(text: str) -> list[str]:
-    return WORD_RE.findall(text)
+def mask_identity(word: str) -> str:
+    """The placeholder for an identity word, else the word itself."""
+    return IDENTITY_TOKEN if word in IDENTITY_TERMS else word
 
 
 def word_ngrams(text: str) -> list[str]:
-    """Unigrams and bigrams of the word tokens of normalised `text`."""
-    tokens = WORD_RE.findall(text)
+    """Unigrams and bigrams of the word tokens of normalised `text`, identities masked."""
+    tokens = [mask_identity(t) for t in WORD_RE.findall(text)]
     return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
 def token_char_ngrams(token: str) -> list[str]:
     """Char 2–5-grams of one whitespace token padded with spaces (`char_wb`)."""
-    padded = f" {token[:MAX_TOKEN_CHARS]} "
+    token = token[:MAX_TOKEN_CHARS]
+    core = token.strip(_EDGE_PUNCT)
+    if core in IDENTITY_TERMS:
+        token = token.replace(core, IDENTITY_TOKEN, 1)
+    padded = f" {token} "
     size = len(padded)
     return [padded[i : i + n] for n in range(CHAR_MIN, CHAR_MAX + 1) for i in range(size - n + 1)]
 

@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from moderation.categories import CATEGORIES
-from moderation.errors import ModelError
+from moderation.errors import InvalidInput, ModelError
 from moderation.policy import Policy, Thresholds
-from moderation.registry import library_versions, set_active, write_version
+from moderation.registry import VERSION_RE, library_versions, set_active, write_version
 from moderation.scoring import DOXING_MODEL_CAP, Moderator
+from training.augment import SOURCE as AUGMENT_SOURCE
+from training.augment import identity_frame
 from training.card import render_card
 from training.data import SOURCES, describe_sources, load_all
 from training.evaluate import decision_counts, evaluate_scores
@@ -77,17 +80,24 @@ def run_training(
     config = config or TrainConfig()
     started = time.monotonic()
     version = version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    if not VERSION_RE.fullmatch(version):
+        raise ModelError(f"invalid version name {version!r}: letters, digits, '.', '_', '-'")
     if (models_dir / version).exists():
         raise ModelError(f"model version {version!r} already exists in {models_dir}")
     raw = load_all(data_dir, sources=sources, licenses=licenses, progress=config.progress)
     if raw.empty:
-        raise ValueError(f"no training data found in {data_dir}")
+        raise InvalidInput(f"no training data found in {data_dir}")
     frame = prepare(raw, progress=config.progress)
     frame["split"] = split(frame, config)
     parts = {
         name: frame[frame["split"] == name].reset_index(drop=True)
         for name in ("train", "validation", "test")
     }
+    if config.identity_augmentation:
+        extra = prepare(identity_frame(), progress=False).assign(
+            split="train", weight=config.augmentation_weight
+        )
+        parts["train"] = pd.concat([parts["train"].assign(weight=1.0), extra], ignore_index=True)
     train, valid, test = parts["train"], parts["validation"], parts["test"]
     log.info("rows after dedupe: %s", {k: len(v) for k, v in parts.items()})
 
@@ -152,6 +162,16 @@ def run_training(
         "licenses": sorted({SOURCES[s].license for s in used}),
         "label_mapping": {s: SOURCES[s].mapping for s in used},
         "splits": {k: len(v) for k, v in parts.items()},
+        "augmentation": {
+            "source": AUGMENT_SOURCE,
+            "rows": int((train["source"] == AUGMENT_SOURCE).sum()),
+            "weight": config.augmentation_weight,
+            "how": "templated neutral sentences naming identities (training/augment.py), "
+            "every category 0, added to the training split only; identity words are also "
+            "masked by one placeholder in the features (moderation/features.py)",
+        }
+        if config.identity_augmentation
+        else None,
         "features": {"word": len(word.vocabulary_), "char": len(char.vocabulary_)},
         "thresholds": thresholds,
         "test": evaluation,
@@ -173,6 +193,9 @@ def run_training(
 def policy_toml(policy: Policy) -> str:
     """The policy as TOML (the format `moderation.policy.load_policy` reads)."""
     lines = [
+        "# Comment policy: scores are calibrated probabilities (0-1). A category triggers",
+        "# `reject` at or above `reject`, else `flag` at or above `flag`; `reject = false` makes",
+        "# it flag-only. Written by `moderation train`; override with MODERATION_POLICY_PATH.",
         f'version = "{policy.version}"',
         f'description = "{policy.description}"',
         "",

@@ -46,6 +46,8 @@ class TrainConfig:
     # Reject only where the calibrated score also says "more likely than not": cumulative
     # precision can reach 0.9 at a score whose own neighbourhood is mostly clean.
     reject_min_score: float = 0.5
+    identity_augmentation: bool = True
+    augmentation_weight: float = 5.0
     progress: bool = True
 
 
@@ -116,7 +118,8 @@ def fit_classifiers(
             continue
         bar.set_postfix_str(f"{category} ({int(known.sum())} rows)")
         clf = LogisticRegression(C=config.c, solver="liblinear", max_iter=1000)
-        clf.fit(features[known], y[known].astype(int))
+        weights = labels["weight"].to_numpy(dtype=float)[known] if "weight" in labels else None
+        clf.fit(features[known], y[known].astype(int), sample_weight=weights)
         classifiers[category] = clf
     return classifiers
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from moderation.categories import Category
-
-Decision = Literal["allow", "flag", "reject"]
-Action = Literal["flag", "reject"]
+from moderation.policy import Action, Decision
 
 _EXAMPLE_SCORES: dict[str, Any] = {
     "violence": 0.7557,

@@ -10,7 +10,6 @@ and the registry of datasets (files, licenses, label mappings) in `training.sour
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -23,6 +22,7 @@ from tqdm import tqdm
 
 from moderation.categories import CATEGORIES
 from moderation.errors import InvalidInput
+from moderation.registry import sha256_file
 from moderation.settings import Settings
 from training.sources.common import COLUMNS, empty_frame, make_frame, raw_dir
 from training.sources.lexicon import Lexicon, lexicon_kinds, lexicon_matches, load_lexicon
@@ -89,15 +89,6 @@ def load_all(
     return pd.concat(frames, ignore_index=True)
 
 
-def file_sha256(path: Path) -> str:
-    """Full hex SHA-256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def describe_sources(
     data_dir: Path | str, names: Iterable[str], *, frame: pd.DataFrame | None = None
 ) -> list[dict[str, Any]]:
@@ -118,7 +109,7 @@ def describe_sources(
                 "files": [
                     {
                         "path": f"raw/{rel}",
-                        "sha256": file_sha256(root / rel),
+                        "sha256": sha256_file(root / rel),
                         "bytes": (root / rel).stat().st_size,
                     }
                     for rel in info.files
@@ -223,7 +214,6 @@ __all__ = [
     "SourceInfo",
     "default_data_dir",
     "describe_sources",
-    "file_sha256",
     "lexicon_kinds",
     "lexicon_matches",
     "load_all",

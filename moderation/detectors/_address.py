@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from moderation.detectors import _context as ctx
-from moderation.detectors.base import MAX_PER_KIND, Finding, Prepared, make_finding
+from moderation.detectors.base import Finding, Prepared, collect, make_finding
 
 __all__ = ["find_addresses"]
 
@@ -122,9 +122,6 @@ def find_addresses(p: Prepared) -> list[Finding]:
         if findings and start < findings[-1].end:
             continue  # overlaps an address already found
         score = ctx.score_in_context(p, start, end, ADDRESS_BASE, ctx.BENIGN_ADDRESS)
-        f = make_finding(text, "doxing", "address", start, end, score)
-        if f is not None:
-            findings.append(f)
-        if len(findings) >= MAX_PER_KIND:
+        if collect(findings, make_finding(text, "doxing", "address", start, end, score)):
             break
     return findings

@@ -12,7 +12,7 @@ import re
 from itertools import islice
 
 from moderation.detectors import _context as ctx
-from moderation.detectors.base import MAX_PER_KIND, Finding, Prepared, make_finding
+from moderation.detectors.base import MAX_PER_KIND, Finding, Prepared, collect, make_finding
 
 __all__ = ["find_cards", "find_ibans", "find_ips", "find_national_ids", "find_plates", "luhn_ok"]
 
@@ -65,10 +65,7 @@ def find_cards(p: Prepared) -> list[Finding]:
             continue
         if ctx.is_reference_number(p, m.start()):
             continue
-        f = make_finding(text, "doxing", "card", m.start(), m.end(), CARD_BASE)
-        if f is not None:
-            findings.append(f)
-        if len(findings) >= MAX_PER_KIND:
+        if collect(findings, make_finding(text, "doxing", "card", m.start(), m.end(), CARD_BASE)):
             break
     return findings
 
@@ -164,11 +161,9 @@ def find_ibans(p: Prepared) -> list[Finding]:
             i += 1
         if n != length or (i < len(text) and text[i].isascii() and text[i].isalnum()):
             continue
-        if iban_ok("".join(chars)):
-            f = make_finding(text, "doxing", "iban", m.start(), i, IBAN_BASE)
-            if f is not None:
-                findings.append(f)
-        if len(findings) >= MAX_PER_KIND:
+        if iban_ok("".join(chars)) and collect(
+            findings, make_finding(text, "doxing", "iban", m.start(), i, IBAN_BASE)
+        ):
             break
     return findings
 
@@ -259,9 +254,6 @@ def find_plates(p: Prepared) -> list[Finding]:
         if _plate_ok(m["plate"]):
             s, e = m.span("plate")
             score = ctx.score_in_context(p, s, e, PLATE_BASE)
-            f = make_finding(text, "doxing", "plate", s, e, score)
-            if f is not None:
-                findings.append(f)
-        if len(findings) >= MAX_PER_KIND:
-            break
+            if collect(findings, make_finding(text, "doxing", "plate", s, e, score)):
+                break
     return findings

@@ -16,6 +16,7 @@ from moderation.categories import Category
 __all__ = [
     "Finding",
     "Prepared",
+    "collect",
     "lower_aligned",
     "make_finding",
     "noisy_or",
@@ -48,6 +49,13 @@ class Finding:
         if self.category == "spam":
             return f"spam:{self.kind}"
         return f"rule:{self.kind}"
+
+
+def collect(findings: list[Finding], finding: Finding | None) -> bool:
+    """Keep `finding` (when there is one); True once `findings` holds MAX_PER_KIND."""
+    if finding is not None:
+        findings.append(finding)
+    return len(findings) >= MAX_PER_KIND
 
 
 def make_finding(

@@ -21,7 +21,14 @@ import re
 
 from moderation.detectors._links import SHORTENERS, find_link_spans
 from moderation.detectors._promo import find_promo_spans
-from moderation.detectors.base import MAX_PER_KIND, Finding, Prepared, make_finding, prepare
+from moderation.detectors.base import (
+    MAX_PER_KIND,
+    Finding,
+    Prepared,
+    collect,
+    make_finding,
+    prepare,
+)
 from moderation.detectors.pii import find_contacts
 
 __all__ = ["find_spam", "link_score", "spam_findings"]
@@ -114,10 +121,9 @@ def _repetition(p: Prepared) -> list[Finding]:
     for m in _REPEAT.finditer(p.low):
         if len(m.group(1)) < 2:
             continue
-        f = make_finding(p.text, "spam", "repetition", m.start(), m.end(), WEAK_SCORE)
-        if f is not None:
-            findings.append(f)
-        if len(findings) >= MAX_PER_KIND:
+        if collect(
+            findings, make_finding(p.text, "spam", "repetition", m.start(), m.end(), WEAK_SCORE)
+        ):
             break
     return findings
 

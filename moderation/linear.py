@@ -142,14 +142,18 @@ class LinearScorer:
     # -- evidence -------------------------------------------------------------------------
 
     def token_contributions(
-        self, text: str, features: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        text: str,
+        features: tuple[np.ndarray, np.ndarray] | None = None,
+        columns: list[int] | None = None,
     ) -> list[tuple[int, int, np.ndarray]]:
         """For each whitespace token of normalised `text`: (start, end, logit share per category).
 
         A feature's value is shared among the tokens it came from in proportion to how often
         each produced it (a word bigram counts half for each of its two words), so the shares
         of all tokens add up to the logit minus the intercept. `features` is
-        `self.features(text)` when the caller already has it.
+        `self.features(text)` when the caller already has it; `columns` limits the work to
+        those categories (the others stay 0).
         """
         spans = [(m.start(), m.end()) for m in whitespace_tokens(text)]
         if not spans:
@@ -181,10 +185,11 @@ class LinearScorer:
             w = np.array(weights)
             loc = np.searchsorted(idx, f)
             share = np.bincount(loc, weights=w, minlength=idx.size)
-            per_occurrence = (w * val[loc] / share[loc])[:, None] * self.coef[f]
+            wanted = list(range(len(CATEGORIES))) if columns is None else columns
+            scale = w * val[loc] / share[loc]
             owner = np.array(owners, dtype=np.int64)
-            for j in range(len(CATEGORIES)):
+            for j in wanted:
                 totals[:, j] = np.bincount(
-                    owner, weights=per_occurrence[:, j], minlength=len(spans)
+                    owner, weights=scale * self.coef[f, j], minlength=len(spans)
                 )
         return [(start, end, totals[pos]) for pos, (start, end) in enumerate(spans)]

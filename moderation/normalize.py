@@ -105,8 +105,11 @@ def _char_info(char: str) -> tuple[str, str, str]:
     return _fold("".join(plain)), _fold("".join(latin)), kind
 
 
+_TABLE_MAX = 65_536  # code points remembered per table; hostile text cannot grow it further
+
+
 class _LazyTable(dict[int, str]):
-    """``str.translate`` table filled on first sight of each code point."""
+    """``str.translate`` table filled on first sight of each code point, bounded in size."""
 
     def __init__(self, field: int) -> None:
         super().__init__()
@@ -114,6 +117,8 @@ class _LazyTable(dict[int, str]):
 
     def __missing__(self, key: int) -> str:
         value = _char_info(chr(key))[self._field]
+        if len(self) >= _TABLE_MAX:
+            self.clear()  # forget and refill: correctness never depends on the cache
         self[key] = value
         return value
 
@@ -377,3 +382,10 @@ def normalize_with_offsets(text: str) -> Normalized:
     s, tracked = _protected_steps(s[first:stop], (starts[first:stop], ends[first:stop]))
     assert tracked is not None
     return Normalized(text, s, tuple(tracked[0]), tuple(tracked[1]))
+
+
+def warm_up() -> None:
+    """Build the lazily made tables now (about 40 ms) instead of on the first non-ASCII
+    comment; the API calls this at start-up."""
+    _confusable_hints()
+    normalize("Ｈｅｌｌｏ café fuсk \u200b")

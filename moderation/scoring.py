@@ -220,7 +220,8 @@ class Moderator:
         normalized = normalize_with_offsets(text)
         words: list[tuple[tuple[int, int], np.ndarray]] = []
         function_words: list[tuple[tuple[int, int], np.ndarray]] = []
-        for start, end, push in self.scorer.token_contributions(normalized.text, features):
+        columns = [CATEGORIES.index(c) for c in wanted]
+        for start, end, push in self.scorer.token_contributions(normalized.text, features, columns):
             word = _WORD_CORE.search(normalized.text, start, end) or _TOKEN.search(
                 normalized.text, start, end
             )

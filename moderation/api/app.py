@@ -12,6 +12,7 @@ from moderation import __version__
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
 from moderation.api.routes import health, model, moderate
+from moderation.normalize import warm_up
 from moderation.policy import load_policy
 from moderation.scoring import Moderator
 from moderation.settings import Settings, get_settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.moderator = Moderator.load(settings=settings, policy=policy)
+        warm_up()
         log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
         yield
         app.state.moderator = None

@@ -258,3 +258,13 @@ def test_pathological_inputs_complete(text: str, expected: str, end: int) -> Non
     result = normalize_with_offsets(text)
     assert result.text == expected
     assert result.to_original(0, len(expected)) == (0, end)
+
+
+def test_translate_tables_stay_bounded_under_many_distinct_code_points() -> None:
+    from moderation import normalize as module
+
+    text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 70_000) if chr(c).isprintable())
+    expected = normalize(text[:100])
+    normalize(text)
+    assert all(len(table) <= module._TABLE_MAX for table in (module._PLAIN, module._KIND))
+    assert normalize(text[:100]) == expected

@@ -48,7 +48,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.moderator = None
     install_error_handlers(app)
-    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    # One comment can take at most 12 bytes per character as JSON (a surrogate pair escaped
+    # as two \uXXXX), plus room for the other fields.
+    single_comment_bytes = 12 * settings.max_text_chars + 16_384
+    app.add_middleware(
+        RequestContext,
+        max_body_bytes=settings.max_body_bytes,
+        route_limits={"/v1/moderate": single_comment_bytes},
+    )
     for module in (moderate, model, health):
         app.include_router(module.router)
     return app

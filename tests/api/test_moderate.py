@@ -161,6 +161,22 @@ def test_body_over_the_cap_is_refused_before_parsing(settings: Settings) -> None
         assert_error(response, 413, "payload_too_large")
 
 
+def test_single_comment_route_has_its_own_smaller_body_cap(client: TestClient) -> None:
+    padded = json.dumps({"text": "ok", "context": {"url": "x" * 2000}}) + " " * 200_000
+    response = client.post(
+        "/v1/moderate", content=padded, headers={"content-type": "application/json"}
+    )
+    body = assert_error(response, 413, "payload_too_large")
+    assert body["error"]["details"]["limit_bytes"] == 12 * 10_000 + 16_384
+    worst_case = json.dumps({"text": "😀" * 5_000})  # 12 bytes a character, escaped
+    assert (
+        client.post(
+            "/v1/moderate", content=worst_case, headers={"content-type": "application/json"}
+        ).status_code
+        == 200
+    )
+
+
 def test_limits_come_from_settings(settings: Settings) -> None:
     strict = settings.model_copy(update={"max_text_chars": 10, "max_batch_items": 2})
     with TestClient(create_app(strict)) as client:

@@ -21,6 +21,7 @@ from moderation.categories import CATEGORIES
 from moderation.features import (
     MAX_TOKEN_CHARS,
     WORD_RE,
+    mask_identity,
     token_char_ngrams,
     whitespace_tokens,
     word_ngrams,
@@ -164,7 +165,10 @@ class LinearScorer:
         occurrences = list(chain.from_iterable(per_token))
         owners = np.repeat(np.arange(len(spans)), lengths).tolist()
         weights = [1.0] * len(occurrences)
-        words = [(m.group(), bisect_right(starts, m.start()) - 1) for m in WORD_RE.finditer(text)]
+        words = [
+            (mask_identity(m.group()), bisect_right(starts, m.start()) - 1)
+            for m in WORD_RE.finditer(text)
+        ]
         vocab = self.word_vocab
         for k, (word, pos) in enumerate(words):
             i = vocab.get(word)

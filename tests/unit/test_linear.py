@@ -20,6 +20,7 @@ TEXTS = [
     "a " * 300,
     "fuuuuck this sh1t",
     "zzqqxx unseen tokens only",
+    "as a Muslim woman I disagree with the Jewish and gay commenters",
 ]
 
 

@@ -99,10 +99,7 @@ class Moderator:
 
     def moderate(self, text: str, *, comment_id: str | None = None) -> ModerationResult:
         """Score one comment and decide on it."""
-        self.validate_text(text)
-        normalized = normalize(text)
-        if not normalized:
-            raise EmptyText("text has no visible characters")
+        normalized = self._normalize(text)
         scores, features = self.scorer.scores_and_features(normalized)
         return self._result(text, normalized, scores, comment_id, features)
 
@@ -110,17 +107,15 @@ class Moderator:
         self, texts: Sequence[str], *, ids: Sequence[str | None] | None = None
     ) -> list[ModerationResult]:
         """Score many comments with one matrix product; results in input order."""
+        normalized = []
         for index, text in enumerate(texts):
             try:
-                self.validate_text(text)
-                if not normalize(text):
-                    raise EmptyText("text has no visible characters")
+                normalized.append(self._normalize(text))
             except InvalidInput as exc:
                 exc.message = f"item {index}: {exc.message}"
                 exc.details = {**(exc.details or {}), "index": index}
                 raise
         ids = ids or [None] * len(texts)
-        normalized = [normalize(t) for t in texts]
         matrix = self.scorer.scores_batch(normalized)
         return [
             self._result(t, n, row, i)
@@ -136,6 +131,14 @@ class Moderator:
         return matrix
 
     # -- steps ----------------------------------------------------------------------------
+
+    def _normalize(self, text: str) -> str:
+        """Validate `text` and return its normalised form, which must have something left."""
+        self.validate_text(text)
+        normalized = normalize(text)
+        if not normalized:
+            raise EmptyText("text has no visible characters")
+        return normalized
 
     def validate_text(self, text: str) -> None:
         """Raise `EmptyText` or `TextTooLong` for text the service will not score."""

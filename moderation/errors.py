@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 
 class ModerationError(Exception):
     """Base error: `status` is the HTTP status, `code` a stable machine-readable name."""
@@ -57,3 +59,11 @@ class ModelError(ModerationError):
     status = 503
     code = "model_unavailable"
     exit_code = 4
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """A pydantic error as one line: `where: what; where: what`."""
+    return "; ".join(
+        ": ".join(filter(None, (".".join(str(p) for p in err["loc"]), err["msg"])))
+        for err in exc.errors()
+    )

@@ -10,7 +10,9 @@ proves its output equal to scikit-learn's on the same weights.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
@@ -28,6 +30,7 @@ from moderation.features import (
 )
 
 _EMPTY = np.empty(0, dtype=np.int64)
+Spans = Sequence[tuple[int, int]]
 _TOKEN_CACHE_MAX = 200_000
 _MISSING_INTERCEPT = -30.0  # a category the artifact has no classifier for scores ~0
 
@@ -70,12 +73,38 @@ class LinearScorer:
             self._token_cache[token] = cached
         return cached
 
-    def _indices(self, text: str) -> list[int]:
-        """Every feature occurrence of normalised `text`: word block, then char block."""
+    def _indices(self, text: str, allowed: Spans | None = None) -> list[int]:
+        """Every feature occurrence of normalised `text`: word block, then char block.
+
+        `allowed` spans (allow-listed terms) are silenced: see `_silenced`.
+        """
         vocab = self.word_vocab
+        if allowed:
+            return self._indices_allowing(text, allowed)
         found = [i for g in word_ngrams(text) if (i := vocab.get(g)) is not None]
         for token in text.split():
             found += self._char_indices(token)
+        return found
+
+    def _indices_allowing(self, text: str, allowed: Spans) -> list[int]:
+        words = list(WORD_RE.finditer(text))
+        groups = _allow_groups(words, allowed)
+        tokens = [mask_identity(m.group()) for m in words]
+        vocab = self.word_vocab
+        found = [
+            i
+            for t, g in zip(tokens, groups, strict=True)
+            if g < 0 and (i := vocab.get(t)) is not None
+        ]
+        for k in range(len(tokens) - 1):
+            if groups[k] >= 0 and groups[k] == groups[k + 1]:
+                continue
+            if (i := vocab.get(f"{tokens[k]} {tokens[k + 1]}")) is not None:
+                found.append(i)
+        silent = _silent_tokens(text, words, groups)
+        for pos, m in enumerate(whitespace_tokens(text)):
+            if pos not in silent:
+                found += self._char_indices(m.group())
         return found
 
     def _tfidf(self, unique: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -87,9 +116,9 @@ class LinearScorer:
                 block /= np.sqrt(block @ block)
         return values
 
-    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def features(self, text: str, allowed: Spans | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Sparse feature vector of normalised `text` as (sorted indices, values)."""
-        found = self._indices(text)
+        found = self._indices(text, allowed)
         if not found:
             return _EMPTY, np.empty(0)
         unique, counts = np.unique(np.array(found, dtype=np.int64), return_counts=True)
@@ -111,16 +140,21 @@ class LinearScorer:
         """Seven calibrated probabilities, in `CATEGORIES` order."""
         return self.calibrate(self.logits(text))
 
-    def scores_and_features(self, text: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    def scores_and_features(
+        self, text: str, allowed: Spans | None = None
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """`scores(text)` plus the feature vector behind it (evidence reuses it)."""
-        idx, val = self.features(text)
+        idx, val = self.features(text, allowed)
         return self.calibrate(val @ self.coef[idx] + self.intercept), (idx, val)
 
-    def scores_batch(self, texts: list[str]) -> np.ndarray:
+    def scores_batch(
+        self, texts: list[str], allowed: Sequence[Spans | None] | None = None
+    ) -> np.ndarray:
         """(len(texts), 7) calibrated probabilities: the whole batch in a few array operations."""
         if not texts:
             return np.empty((0, len(CATEGORIES)))
-        occurrences = [self._indices(text) for text in texts]
+        spans = allowed if allowed is not None else [None] * len(texts)
+        occurrences = [self._indices(t, a) for t, a in zip(texts, spans, strict=True)]
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum([len(o) for o in occurrences], out=indptr[1:])
         indices = np.array(list(chain.from_iterable(occurrences)), dtype=np.int64)
@@ -147,6 +181,7 @@ class LinearScorer:
         text: str,
         features: tuple[np.ndarray, np.ndarray] | None = None,
         columns: list[int] | None = None,
+        allowed: Spans | None = None,
     ) -> list[tuple[int, int, np.ndarray]]:
         """For each whitespace token of normalised `text`: (start, end, logit share per category).
 
@@ -154,29 +189,32 @@ class LinearScorer:
         each produced it (a word bigram counts half for each of its two words), so the shares
         of all tokens add up to the logit minus the intercept. `features` is
         `self.features(text)` when the caller already has it; `columns` limits the work to
-        those categories (the others stay 0).
+        those categories (the others stay 0). `allowed` must be what `features` was given.
         """
         spans = [(m.start(), m.end()) for m in whitespace_tokens(text)]
         if not spans:
             return []
         starts = [start for start, _ in spans]
-        per_token = [self._char_indices(text[start:end]) for start, end in spans]
+        matches = list(WORD_RE.finditer(text))
+        groups = _allow_groups(matches, allowed) if allowed else [-1] * len(matches)
+        silent = _silent_tokens(text, matches, groups) if allowed else set()
+        per_token = [
+            [] if pos in silent else self._char_indices(text[start:end])
+            for pos, (start, end) in enumerate(spans)
+        ]
         lengths = [len(found) for found in per_token]
         occurrences = list(chain.from_iterable(per_token))
         owners = np.repeat(np.arange(len(spans)), lengths).tolist()
         weights = [1.0] * len(occurrences)
-        words = [
-            (mask_identity(m.group()), bisect_right(starts, m.start()) - 1)
-            for m in WORD_RE.finditer(text)
-        ]
+        words = [(mask_identity(m.group()), bisect_right(starts, m.start()) - 1) for m in matches]
         vocab = self.word_vocab
         for k, (word, pos) in enumerate(words):
-            i = vocab.get(word)
+            i = vocab.get(word) if groups[k] < 0 else None
             if i is not None:
                 occurrences.append(i)
                 owners.append(pos)
                 weights.append(1.0)
-            if k + 1 < len(words):
+            if k + 1 < len(words) and not (groups[k] >= 0 and groups[k] == groups[k + 1]):
                 j = vocab.get(f"{word} {words[k + 1][0]}")
                 if j is not None:
                     occurrences += [j, j]
@@ -184,7 +222,7 @@ class LinearScorer:
                     weights += [0.5, 0.5]
         totals = np.zeros((len(spans), len(CATEGORIES)))
         if occurrences:
-            idx, val = features if features is not None else self.features(text)
+            idx, val = features if features is not None else self.features(text, allowed)
             f = np.array(occurrences, dtype=np.int64)
             w = np.array(weights)
             loc = np.searchsorted(idx, f)
@@ -197,3 +235,32 @@ class LinearScorer:
                     owner, weights=scale * self.coef[f, j], minlength=len(spans)
                 )
         return [(start, end, totals[pos]) for pos, (start, end) in enumerate(spans)]
+
+
+def _allow_groups(words: Sequence[re.Match[str]], allowed: Spans) -> list[int]:
+    """For each word, the index of the allowed span that holds it whole, else -1."""
+    groups = []
+    for m in words:
+        start, end = m.start(), m.end()
+        groups.append(next((g for g, (a, b) in enumerate(allowed) if a <= start and end <= b), -1))
+    return groups
+
+
+def _silent_tokens(text: str, words: Sequence[re.Match[str]], groups: list[int]) -> set[int]:
+    """Whitespace tokens (by position) whose words all lie in allowed spans.
+
+    An allow-listed term contributes no feature that lies wholly inside it: not its words'
+    unigrams, not bigrams inside a multi-word term, not the char n-grams of a token made only
+    of allowed words. Bigrams joining it to its neighbours still count, so what a comment says
+    around an allowed word is still scored.
+    """
+    silent = set()
+    k = 0
+    for pos, token in enumerate(whitespace_tokens(text)):
+        inside = []
+        while k < len(words) and words[k].start() < token.end():
+            inside.append(groups[k])
+            k += 1
+        if inside and all(g >= 0 for g in inside):
+            silent.add(pos)
+    return silent

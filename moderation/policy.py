@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from moderation.categories import CATEGORIES, Category
-from moderation.errors import PolicyError
+from moderation.errors import PolicyError, describe_validation_error
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parent / "policies" / "default.toml"
 
@@ -109,8 +109,5 @@ def load_policy(path: Path | None = None) -> Policy:
     try:
         return Policy.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            ": ".join(filter(None, (".".join(str(p) for p in err["loc"]), err["msg"])))
-            for err in exc.errors()
-        )
+        problems = describe_validation_error(exc)
         raise PolicyError(f"policy file {path} is invalid: {problems}") from exc

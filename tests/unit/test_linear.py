@@ -57,3 +57,55 @@ def test_token_contributions_add_up_to_the_logit(tiny_models_dir: Path) -> None:
         np.testing.assert_allclose(total + scorer.intercept, scorer.logits(text), atol=1e-9)
         for start, end, _ in parts:
             assert text[start:end].strip() == text[start:end] != ""
+
+
+def _allowed(text: str, word: str) -> list[tuple[int, int]]:
+    start = text.index(word)
+    return [(start, start + len(word))]
+
+
+def test_allowed_spans_silence_exactly_the_features_inside_them(tiny_models_dir: Path) -> None:
+    bundle, _ = load_bundle(tiny_models_dir)
+    scorer = LinearScorer(bundle)
+    # Nothing but an allowed word: no feature at all, so the score is the intercept's.
+    idx, _ = scorer.features("idiot", [(0, 5)])
+    assert idx.size == 0
+    # Its unigram and char n-grams go; the bigrams joining it to its neighbours stay.
+    text = "you are an idiot today"
+    allowed = _allowed(text, "idiot")
+    kept = set(scorer.features(text, allowed)[0].tolist())
+    full = set(scorer.features(text)[0].tolist())
+    gone = full - kept
+    assert scorer.word_vocab.get("idiot") in gone or "idiot" not in scorer.word_vocab
+    assert not any(
+        scorer.char_vocab.get(g) in kept
+        for g in (" idiot", "idiot ", "idio")
+        if g in scorer.char_vocab
+    )
+    for bigram in ("an idiot", "idiot today"):
+        if bigram in scorer.word_vocab:
+            assert scorer.word_vocab[bigram] in kept
+
+
+def test_allowed_spans_agree_across_single_batch_and_attribution(tiny_models_dir: Path) -> None:
+    bundle, _ = load_bundle(tiny_models_dir)
+    scorer = LinearScorer(bundle)
+    cases = [
+        ("you are a stupid idiot", "stupid"),
+        ("as a muslim woman i disagree", "muslim"),
+        ("visit scunthorpe, you idiot", "scunthorpe"),
+        ("knob noster is a town", "knob noster"),
+    ]
+    texts = [t for t, _ in cases]
+    spans = [_allowed(t, w) for t, w in cases]
+    single = np.array(
+        [scorer.scores_and_features(t, a)[0] for t, a in zip(texts, spans, strict=True)]
+    )
+    np.testing.assert_allclose(scorer.scores_batch(texts, spans), single, rtol=1e-9, atol=1e-12)
+    for text, allowed in zip(texts, spans, strict=True):
+        parts = scorer.token_contributions(text, allowed=allowed)
+        total = sum((c for _, _, c in parts), np.zeros(len(CATEGORIES)))
+        idx, val = scorer.features(text, allowed)
+        np.testing.assert_allclose(
+            total + scorer.intercept, val @ scorer.coef[idx] + scorer.intercept, atol=1e-9
+        )

@@ -1,0 +1,112 @@
+"""Whole-word matching of every active term list against one normalised comment.
+
+Terms are compiled into a map from their first word to the full word sequences starting with
+it, so a comment costs one pass over its words plus a dict lookup per word, however many terms
+the site has. Matches are in normalised-text offsets; the Moderator maps them back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from moderation.categories import Category
+from moderation.features import WORD_RE
+from moderation.policy import Action
+from moderation.terms.model import TermList, term_words
+
+
+@dataclass(frozen=True, slots=True)
+class DenyHit:
+    """A deny term found in the normalised text at [start, end)."""
+
+    start: int
+    end: int
+    list_name: str
+    term: str
+    category: Category
+    action: Action
+
+    @property
+    def source(self) -> str:
+        return f"list:{self.list_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatches:
+    deny: list[DenyHit] = field(default_factory=list)
+    allow: list[tuple[int, int]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.deny or self.allow)
+
+
+_NO_MATCHES = TermMatches()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    words: tuple[str, ...]
+    list_name: str
+    term: str
+    kind: str
+    category: Category | None
+    action: Action
+
+
+class CompiledLists:
+    """The active lists, compiled for matching, with a digest that versions them."""
+
+    def __init__(self, lists: list[TermList]) -> None:
+        self.lists = sorted(lists, key=lambda t: t.name)
+        self._by_first: dict[str, list[_Entry]] = {}
+        for term_list in self.lists:
+            for term in term_list.terms:
+                words = term_words(term.term)
+                entry = _Entry(
+                    words,
+                    term_list.name,
+                    term.term,
+                    term_list.kind,
+                    term.category,
+                    term.action or "flag",
+                )
+                self._by_first.setdefault(words[0], []).append(entry)
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e.words))  # longest phrase first
+        canonical = json.dumps(
+            [t.model_dump(mode="json", exclude={"updated_at"}) for t in self.lists],
+            sort_keys=True,
+        )
+        self.digest = hashlib.sha256(canonical.encode()).hexdigest()[:8]
+
+    def match(self, normalized: str) -> TermMatches:
+        """Every deny hit and allow span in normalised text, at word boundaries."""
+        if not self._by_first:
+            return _NO_MATCHES
+        by_first = self._by_first
+        found = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(normalized)]
+        words = [w for w, _, _ in found]
+        deny: list[DenyHit] = []
+        allow: list[tuple[int, int]] = []
+        for i, word in enumerate(words):
+            entries = by_first.get(word)
+            if entries is None:
+                continue
+            for entry in entries:
+                n = len(entry.words)
+                if tuple(words[i : i + n]) != entry.words:
+                    continue
+                start, end = found[i][1], found[i + n - 1][2]
+                if entry.kind == "allow":
+                    allow.append((start, end))
+                elif entry.category is not None:
+                    deny.append(
+                        DenyHit(
+                            start, end, entry.list_name, entry.term, entry.category, entry.action
+                        )
+                    )
+        if not deny and not allow:
+            return _NO_MATCHES
+        return TermMatches(deny=deny, allow=allow)

@@ -92,6 +92,12 @@ def check(text: str, model: str | None, as_json: bool) -> None:
     for item in result.triggered:
         spans = ", ".join(f"{e.text!r} [{e.start}:{e.end}] ({e.source})" for e in item.evidence)
         click.echo(f"{item.action} {item.category} ({item.score:.3f}): {spans}")
+    for reason in result.reasons:
+        click.echo(f"reason: {reason}")
+    if result.language is not None:
+        lang = result.language
+        support = "" if lang.supported else ", not supported by the model"
+        click.echo(f"language: {lang.code or 'undetermined'} ({lang.confidence:.2f}{support})")
     click.echo(f"model {result.model_version}, policy {result.policy_version}")
 
 
@@ -303,7 +309,7 @@ def evaluate(file: Path, model: str | None) -> None:
     scores = moderator.score_texts(frame["text"].tolist())
     report = evaluate_scores(frame, scores, moderator.policy, by_source=False)
     report["model_version"] = moderator.model_version
-    report["policy_version"] = moderator.policy.version
+    report["policy_version"] = moderator.policy_version
     click.echo(json.dumps(report, indent=2))
 
 

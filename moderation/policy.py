@@ -43,6 +43,19 @@ class Thresholds(BaseModel):
         return self
 
 
+class LanguagePolicy(BaseModel):
+    """What to do with a comment in a language the model was not trained on.
+
+    `flag` (default) holds it for a human with reason `unsupported_language` and scores it
+    with the language-independent detectors and term lists only; `reject` refuses it;
+    `score` scores it with the model anyway (the answer still names the language).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    unsupported: Literal["flag", "reject", "score"] = "flag"
+
+
 class Policy(BaseModel):
     """A versioned policy naming every one of the seven categories."""
 
@@ -51,6 +64,7 @@ class Policy(BaseModel):
     version: str = Field(min_length=1)
     description: str = ""
     categories: dict[Category, Thresholds]
+    languages: LanguagePolicy = LanguagePolicy()
 
     @model_validator(mode="after")
     def _all_categories(self) -> Policy:
@@ -68,22 +82,44 @@ class Policy(BaseModel):
             return "flag"
         return None
 
-    def decide(self, scores: dict[Category, float]) -> PolicyOutcome:
-        """Apply the decision rule to the seven scores."""
+    def threshold(self, category: Category, action: Action) -> float:
+        """The score at which `category` takes `action` (flag's when rejection is off)."""
+        limits = self.categories[category]
+        if action == "reject" and limits.reject is not None:
+            return limits.reject
+        return limits.flag
+
+    def decide(
+        self,
+        scores: dict[Category, float],
+        at_least: dict[Category, Action] | None = None,
+        reasons: dict[str, Action] | None = None,
+    ) -> PolicyOutcome:
+        """Apply the decision rule to the seven scores.
+
+        `at_least` raises categories to an action whatever their score (a site deny term);
+        `reasons` are actions not tied to a category (e.g. `unsupported_language`).
+        """
         actions = {c: a for c in CATEGORIES if (a := self.action(c, scores[c])) is not None}
-        if "reject" in actions.values():
+        for category, floor in (at_least or {}).items():
+            if actions.get(category) != "reject":
+                actions[category] = floor
+        actions = {c: actions[c] for c in CATEGORIES if c in actions}
+        every = [*actions.values(), *(reasons or {}).values()]
+        if "reject" in every:
             decision: Decision = "reject"
-        elif actions:
+        elif every:
             decision = "flag"
         else:
             decision = "allow"
-        return PolicyOutcome(decision=decision, actions=actions)
+        return PolicyOutcome(decision=decision, actions=actions, reasons=list(reasons or {}))
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyOutcome:
     decision: Decision
     actions: dict[Category, Action]
+    reasons: list[str]
 
 
 def load_policy(path: Path | None = None) -> Policy:

@@ -78,6 +78,19 @@ class Triggered(BaseModel):
     evidence: list[Evidence]
 
 
+class Language(BaseModel):
+    """The comment's language: detected, or as the caller declared it."""
+
+    code: str | None = Field(
+        description="ISO 639-1 code; null when the text is too short or mixed to tell."
+    )
+    confidence: float = Field(ge=0.0, le=1.0)
+    supported: bool = Field(
+        description="Whether the model was trained on this language (an undetermined "
+        "language counts as supported)."
+    )
+
+
 class ReviewRef(BaseModel):
     item_id: str
 
@@ -107,6 +120,8 @@ class ModerationResult(BaseModel):
                             ],
                         }
                     ],
+                    "reasons": [],
+                    "language": {"code": "en", "confidence": 0.98, "supported": True},
                     "review": None,
                     "model_version": "v1-20261127",
                     "policy_version": "v1-20261127",
@@ -120,6 +135,12 @@ class ModerationResult(BaseModel):
     decision: Decision
     scores: dict[Category, float]
     triggered: list[Triggered]
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="Why the decision was taken beyond the triggered categories, e.g. "
+        "`unsupported_language`.",
+    )
+    language: Language | None = None
     review: ReviewRef | None = None
     model_version: str
     policy_version: str

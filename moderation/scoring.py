@@ -1,8 +1,9 @@
 """The Moderator: text in, seven calibrated scores, a policy decision and evidence out.
 
-Steps: `_normalize` (defeat obfuscation) → `_score` (the trained linear model) → `_detect`
-(rule-based PII and spam detectors on the original text) → `_combine` → policy decision →
-evidence for every triggered category, with offsets into the text the author typed.
+Steps: `_normalize` (defeat obfuscation) → match the site's term lists → the trained linear
+model (allow-listed terms silenced) → rule-based PII and spam detectors on the original text →
+`_combine` → deny-list floors → policy decision → evidence for every triggered category, with
+offsets into the text the author typed.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 from moderation.categories import CATEGORIES, Category
 from moderation.detectors import Finding, category_scores, detect
 from moderation.errors import InvalidInput
+from moderation.language import detect as detect_language
 from moderation.linear import LinearScorer
 from moderation.normalize import normalize, normalize_with_offsets
-from moderation.policy import Policy, load_policy
+from moderation.policy import Action, Policy, load_policy
 from moderation.registry import active_version, load_bundle, read_card
-from moderation.schemas import Evidence, ModerationResult, Triggered
-from moderation.settings import Settings, get_settings
+from moderation.schemas import Evidence, Language, ModerationResult, Triggered
+from moderation.settings import Settings, get_settings, site_lists_dir
+from moderation.terms import CompiledLists, ListStore, TermMatches
 
 # Doxing has no public comment data: the model only learned from synthetic PII sentences, so
 # on its own it may raise doxing to this cap (below any sensible flag threshold); a PII
@@ -47,6 +50,11 @@ class EmptyText(InvalidInput):
     code = "empty_text"
 
 
+_NO_LISTS = CompiledLists([])
+# Languages a model card that names none was trained on.
+DEFAULT_LANGUAGES = ("en",)
+
+
 def _noisy_or(a: float, b: float) -> float:
     return 1.0 - (1.0 - a) * (1.0 - b)
 
@@ -63,10 +71,12 @@ class Moderator:
         card: dict[str, Any] | None = None,
         max_text_chars: int = 10_000,
         max_evidence_spans: int = 5,
+        lists: ListStore | None = None,
     ) -> None:
         self.scorer = LinearScorer(bundle)
         self.model_version = version
         self.policy = policy
+        self.lists = lists
         self.card = card or {}
         self.max_text_chars = max_text_chars
         self.max_evidence_spans = max_evidence_spans
@@ -93,15 +103,34 @@ class Moderator:
             card=card,
             max_text_chars=settings.max_text_chars,
             max_evidence_spans=settings.max_evidence_spans,
+            lists=ListStore(site_lists_dir(settings)),
         )
 
     # -- public ---------------------------------------------------------------------------
 
-    def moderate(self, text: str, *, comment_id: str | None = None) -> ModerationResult:
-        """Score one comment and decide on it."""
+    def moderate(
+        self,
+        text: str,
+        *,
+        comment_id: str | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> ModerationResult:
+        """Score one comment and decide on it.
+
+        `languages` are ISO 639-1 codes the caller declares (e.g. Perspective's request
+        field); without them the language is detected.
+        """
         normalized = self._normalize(text)
-        scores, features = self.scorer.scores_and_features(normalized)
-        return self._result(text, normalized, scores, comment_id, features)
+        language = self.language_of(text, languages)
+        lists = self._lists()
+        matches = lists.match(normalized)
+        if self._uses_model(language):
+            scores, features = self.scorer.scores_and_features(normalized, matches.allow)
+        else:
+            scores, features = np.zeros(len(CATEGORIES)), None
+        return self._result(
+            text, normalized, scores, comment_id, matches, lists, language, features
+        )
 
     def moderate_many(
         self, texts: Sequence[str], *, ids: Sequence[str | None] | None = None
@@ -116,19 +145,70 @@ class Moderator:
                 exc.details = {**(exc.details or {}), "index": index}
                 raise
         ids = ids or [None] * len(texts)
-        matrix = self.scorer.scores_batch(normalized)
+        found = [self.language_of(t) for t in texts]
+        lists = self._lists()
+        matches = [lists.match(n) for n in normalized]
+        matrix = self._model_scores(normalized, matches, found)
         return [
-            self._result(t, n, row, i)
-            for t, n, row, i in zip(texts, normalized, matrix, ids, strict=True)
+            self._result(t, n, row, i, m, lists, lang)
+            for t, n, row, i, m, lang in zip(
+                texts, normalized, matrix, ids, matches, found, strict=True
+            )
         ]
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 7) final scores without decisions or evidence (evaluation, benchmarks)."""
+        lists = self._lists()
         normalized = [normalize(t) for t in texts]
-        matrix = self.scorer.scores_batch(normalized)
-        for row, text, norm in zip(matrix, texts, normalized, strict=True):
-            self._combine(row, category_scores(detect(text, norm)))
+        matches = [lists.match(n) for n in normalized]
+        matrix = self._model_scores(normalized, matches, [self.language_of(t) for t in texts])
+        for k, (text, norm) in enumerate(zip(texts, normalized, strict=True)):
+            matrix[k], _, _ = self._final_scores(text, norm, matrix[k], matches[k])
         return matrix
+
+    @property
+    def supported_languages(self) -> tuple[str, ...]:
+        """ISO 639-1 codes of the languages the model was trained on (its card says)."""
+        return tuple(self.card.get("languages") or DEFAULT_LANGUAGES)
+
+    def language_of(self, text: str, declared: Sequence[str] | None = None) -> Language:
+        """The comment's language: `declared` by the caller, else detected.
+
+        An undetermined language (too short or mixed to tell) counts as supported: a
+        two-word comment is scored, not held for a human.
+        """
+        supported = self.supported_languages
+        if declared:
+            codes = [code.strip().lower().split("-")[0] for code in declared]
+            return Language(
+                code=codes[0], confidence=1.0, supported=all(c in supported for c in codes)
+            )
+        found = detect_language(text)
+        return Language(
+            code=found.code,
+            confidence=round(found.confidence, 4),
+            supported=found.code is None or found.code in supported,
+        )
+
+    def _uses_model(self, language: Language) -> bool:
+        return language.supported or self.policy.languages.unsupported == "score"
+
+    def _model_scores(
+        self, normalized: list[str], matches: list[TermMatches], languages: list[Language]
+    ) -> np.ndarray:
+        """The model's (n, 7) scores; zero rows for comments in languages it cannot read."""
+        matrix = np.zeros((len(normalized), len(CATEGORIES)))
+        rows = [k for k, lang in enumerate(languages) if self._uses_model(lang)]
+        if rows:
+            matrix[rows] = self.scorer.scores_batch(
+                [normalized[k] for k in rows], [matches[k].allow for k in rows]
+            )
+        return matrix
+
+    @property
+    def policy_version(self) -> str:
+        """The policy version plus the digest of the term lists in force."""
+        return f"{self.policy.version}+lists.{self._lists().digest}"
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -157,6 +237,13 @@ class Moderator:
                 details={"length": len(text), "limit": self.max_text_chars},
             )
 
+    def _lists(self) -> CompiledLists:
+        return self.lists.current() if self.lists is not None else _NO_LISTS
+
+    def match_terms(self, normalized: str) -> TermMatches:
+        """The site's deny and allow terms found in normalised text."""
+        return self._lists().match(normalized)
+
     @staticmethod
     def _combine(row: np.ndarray, detected: dict[Category, float]) -> None:
         """Merge detector scores into the model's row of scores, in place."""
@@ -166,25 +253,59 @@ class Moderator:
             j = CATEGORIES.index(category)
             row[j] = _noisy_or(float(row[j]), detected.get(category, 0.0))
 
+    def _final_scores(
+        self, text: str, normalized: str, model_scores: np.ndarray, matches: TermMatches
+    ) -> tuple[np.ndarray, list[Finding], dict[Category, Action]]:
+        """Model scores merged with detectors and deny terms: (scores, findings, list floors).
+
+        Detector findings inside an allow-listed term are dropped; a deny term raises its
+        category's score to the threshold of its action, so every consumer of the scores
+        (Perspective clients, evaluation) sees what the decision sees.
+        """
+        findings = detect(text, normalized)
+        if matches.allow and findings:
+            to_original = normalize_with_offsets(text).to_original
+            allowed = [to_original(a, b) for a, b in matches.allow]
+            findings = [
+                f for f in findings if not any(a <= f.start and f.end <= b for a, b in allowed)
+            ]
+        row = np.array(model_scores, dtype=np.float64)
+        self._combine(row, category_scores(findings))
+        floors: dict[Category, Action] = {}
+        for hit in matches.deny:
+            if floors.get(hit.category) != "reject":
+                floors[hit.category] = hit.action
+        for category, action in floors.items():
+            j = CATEGORIES.index(category)
+            row[j] = max(row[j], self.policy.threshold(category, action))
+        return row, findings, floors
+
     def _result(
         self,
         text: str,
         normalized: str,
         model_scores: np.ndarray,
         comment_id: str | None,
+        matches: TermMatches,
+        lists: CompiledLists,
+        language: Language,
         features: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> ModerationResult:
-        findings = detect(text, normalized)
-        row = np.array(model_scores, dtype=np.float64)
-        self._combine(row, category_scores(findings))
+        row, findings, floors = self._final_scores(text, normalized, model_scores, matches)
+        reasons: dict[str, Action] = {}
+        unsupported = self.policy.languages.unsupported
+        if not language.supported and unsupported != "score":
+            reasons["unsupported_language"] = unsupported
         # Decide on the raw scores (as evaluation and threshold choice do); round for output.
-        outcome = self.policy.decide(dict(zip(CATEGORIES, row.tolist(), strict=True)))
+        outcome = self.policy.decide(
+            dict(zip(CATEGORIES, row.tolist(), strict=True)), floors, reasons
+        )
         scores: dict[Category, float] = {
             c: round(float(s), 4) for c, s in zip(CATEGORIES, row, strict=True)
         }
         triggered: list[Triggered] = []
         if outcome.actions:
-            evidence = self._evidence(text, list(outcome.actions), findings, features)
+            evidence = self._evidence(text, list(outcome.actions), findings, matches, features)
             triggered = [
                 Triggered(category=c, score=scores[c], action=a, evidence=evidence[c])
                 for c, a in outcome.actions.items()
@@ -194,8 +315,10 @@ class Moderator:
             decision=outcome.decision,
             scores=scores,
             triggered=triggered,
+            reasons=outcome.reasons,
+            language=language,
             model_version=self.model_version,
-            policy_version=self.policy.version,
+            policy_version=f"{self.policy.version}+lists.{lists.digest}",
         )
 
     def _evidence(
@@ -203,15 +326,24 @@ class Moderator:
         text: str,
         categories: list[Category],
         findings: list[Finding],
+        matches: TermMatches,
         features: tuple[np.ndarray, np.ndarray] | None,
     ) -> dict[Category, list[Evidence]]:
-        """Detector findings first, then the words that pushed the model's score most.
+        """Deny-list terms and detector findings first, then the model's strongest words.
 
         Model evidence is trimmed to the word (no trailing comma), skips function words and
         anything inside a detector's span, and is left out for doxing when a PII detector
         found something (the model alone cannot make a comment doxing).
         """
         out: dict[Category, list[Evidence]] = {c: [] for c in categories}
+        normalized = normalize_with_offsets(text) if matches.deny else None
+        for hit in matches.deny:
+            if hit.category in out and len(out[hit.category]) < self.max_evidence_spans:
+                assert normalized is not None
+                start, end = normalized.to_original(hit.start, hit.end)
+                out[hit.category].append(
+                    Evidence(start=start, end=end, text=text[start:end], source=hit.source)
+                )
         for f in findings:
             if f.category in out and len(out[f.category]) < self.max_evidence_spans:
                 out[f.category].append(
@@ -220,11 +352,14 @@ class Moderator:
         wanted = [c for c in categories if not (c == "doxing" and out[c])]
         if not wanted:
             return out
-        normalized = normalize_with_offsets(text)
+        normalized = normalized or normalize_with_offsets(text)
         words: list[tuple[tuple[int, int], np.ndarray]] = []
         function_words: list[tuple[tuple[int, int], np.ndarray]] = []
         columns = [CATEGORIES.index(c) for c in wanted]
-        for start, end, push in self.scorer.token_contributions(normalized.text, features, columns):
+        contributions = self.scorer.token_contributions(
+            normalized.text, features, columns, matches.allow
+        )
+        for start, end, push in contributions:
             word = _WORD_CORE.search(normalized.text, start, end) or _TOKEN.search(
                 normalized.text, start, end
             )

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         description="Policy TOML overriding the shipped default"
         " (moderation/policies/default.toml).",
     )
+    lists_dir: Path | None = Field(
+        default=None,
+        description="The site's own term lists, one TOML file per list, layered over the "
+        "shipped ones (default: `<state_dir>/lists`).",
+    )
     max_text_chars: int = Field(
         default=10_000, ge=1, description="Longest comment accepted, in characters."
     )
@@ -52,6 +57,15 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `moderation serve` binds to.")
     workers: int = Field(default=1, ge=1, description="Uvicorn worker processes.")
     log_level: str = Field(default="info", description="Log level for the service.")
+    state_dir: Path = Field(
+        default=REPO_DIR / "var",
+        description="Local state; site term lists default to `<state_dir>/lists`.",
+    )
+
+
+def site_lists_dir(settings: Settings) -> Path:
+    """Where the site's term lists live."""
+    return settings.lists_dir or settings.state_dir / "lists"
 
 
 @lru_cache

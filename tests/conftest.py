@@ -35,8 +35,9 @@ def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(tiny_models_dir: Path) -> Settings:
-    return Settings(models_dir=tiny_models_dir)
+def settings(tiny_models_dir: Path, tmp_path: Path) -> Settings:
+    # Site term lists go to a per-test folder, never into the checkout's var/.
+    return Settings(models_dir=tiny_models_dir, lists_dir=tmp_path / "lists")
 
 
 @pytest.fixture
@@ -53,4 +54,5 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def shipped_moderator() -> Moderator:
     """The committed default model with the shipped policy (behavioural tests)."""
-    return Moderator.load(settings=Settings(models_dir=SHIPPED_MODELS))
+    settings = Settings(models_dir=SHIPPED_MODELS, lists_dir=Path("/nonexistent/site-lists"))
+    return Moderator.load(settings=settings)

@@ -8,11 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from moderation import __version__
+from moderation import __version__, language, normalize
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
-from moderation.api.routes import health, model, moderate
-from moderation.normalize import warm_up
+from moderation.api.routes import health, lists, model, moderate
 from moderation.policy import load_policy
 from moderation.scoring import Moderator
 from moderation.settings import Settings, get_settings
@@ -34,7 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.moderator = Moderator.load(settings=settings, policy=policy)
-        warm_up()
+        normalize.warm_up()
+        language.warm_up()
         log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
         yield
         app.state.moderator = None
@@ -56,6 +56,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         route_limits={"/v1/moderate": single_comment_bytes},
     )
-    for module in (moderate, model, health):
+    for module in (moderate, lists, model, health):
         app.include_router(module.router)
     return app

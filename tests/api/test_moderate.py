@@ -31,12 +31,21 @@ def test_moderate_answers_in_the_documented_shape(client: TestClient) -> None:
         "decision",
         "scores",
         "triggered",
+        "reasons",
+        "language",
         "review",
         "model_version",
         "policy_version",
         "request_id",
     }
     assert body["id"] == "c-1"
+    assert body["language"] == {
+        "code": "en",
+        "confidence": body["language"]["confidence"],
+        "supported": True,
+    }
+    assert body["reasons"] == []
+    assert "+lists." in body["policy_version"]
     assert body["decision"] in {"allow", "flag", "reject"}
     assert list(body["scores"]) == list(CATEGORIES)
     assert all(0.0 <= s <= 1.0 for s in body["scores"].values())

@@ -16,7 +16,7 @@ def model_info(moderator: ModeratorDep) -> ModelInfo:
     policy = moderator.policy
     return ModelInfo(
         version=moderator.model_version,
-        policy_version=policy.version,
+        policy_version=moderator.policy_version,
         thresholds={c: {"flag": t.flag, "reject": t.reject} for c, t in policy.categories.items()},
         card=moderator.card,
     )

@@ -12,6 +12,8 @@ COPY training ./training
 COPY models ./models
 RUN pip install . && chown -R moderation /app
 ENV MODERATION_MODELS_DIR=/app/models
+# Without REDIS_URL the embedded Redis keeps the review queue here (mount a volume to keep it).
+ENV MODERATION_STATE_DIR=/app/var
 
 USER moderation
 EXPOSE 8000

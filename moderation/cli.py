@@ -54,24 +54,32 @@ def main() -> None:
 @click.option("--log-level", envvar="MODERATION_LOG_LEVEL", default="info", show_default=True)
 @_errors_to_exit
 def serve(host: str, port: int, workers: int, log_level: str) -> None:
-    """Run the HTTP API (uvicorn)."""
+    """Run the HTTP API (uvicorn).
+
+    With no REDIS_URL, an embedded Redis serves the review queue from
+    MODERATION_STATE_DIR/redis for as long as the API runs.
+    """
     import uvicorn
 
     from moderation.policy import load_policy
+    from moderation.queue.embedded import redis_for_serve
     from moderation.registry import load_bundle
     from moderation.settings import get_settings
 
     settings = get_settings()
     load_policy(settings.policy_path)  # fail here, with a clear message, not in a worker
     load_bundle(settings.models_dir, settings.model_version)
-    uvicorn.run(
-        "moderation.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-    )
+    with redis_for_serve(settings) as embedded:
+        if embedded is not None:
+            click.echo(f"Embedded Redis at {embedded.url} (data in {embedded})", err=True)
+        uvicorn.run(
+            "moderation.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+        )
 
 
 @main.command()

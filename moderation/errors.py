@@ -61,6 +61,21 @@ class ModelError(ModerationError):
     exit_code = 4
 
 
+class Conflict(ModerationError):
+    """The request contradicts state the service already holds."""
+
+    status = 409
+    code = "conflict"
+
+
+class QueueUnavailable(ModerationError):
+    """Redis (the review queue) is not configured, unreachable or refusing writes."""
+
+    status = 503
+    code = "queue_unavailable"
+    exit_code = 5
+
+
 def describe_validation_error(exc: ValidationError) -> str:
     """A pydantic error as one line: `where: what; where: what`."""
     return "; ".join(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,9 +57,27 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `moderation serve` binds to.")
     workers: int = Field(default=1, ge=1, description="Uvicorn worker processes.")
     log_level: str = Field(default="info", description="Log level for the service.")
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MODERATION_REDIS_URL", "REDIS_URL", "redis_url"),
+        description="Redis of the review queue (`redis://`, `rediss://` or `unix://` URL); "
+        "`REDIS_URL` works too. Unset: `moderation serve` starts an embedded Redis.",
+    )
+    redis_prefix: str = Field(
+        default="moderation",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$",
+        description="Prefix of every Redis key the service writes.",
+    )
+    redis_socket_timeout: float = Field(
+        default=2.0, gt=0, le=60, description="Seconds to wait for a Redis reply."
+    )
+    redis_connect_timeout: float = Field(
+        default=1.0, gt=0, le=60, description="Seconds to wait for a Redis connection."
+    )
     state_dir: Path = Field(
         default=REPO_DIR / "var",
-        description="Local state; site term lists default to `<state_dir>/lists`.",
+        description="Local state: the embedded Redis's data (`<state_dir>/redis`) and, by "
+        "default, the site's term lists (`<state_dir>/lists`).",
     )
 
 

@@ -56,3 +56,53 @@ def shipped_moderator() -> Moderator:
     """The committed default model with the shipped policy (behavioural tests)."""
     settings = Settings(models_dir=SHIPPED_MODELS, lists_dir=Path("/nonexistent/site-lists"))
     return Moderator.load(settings=settings)
+
+
+# -- Redis (the review queue): the real server, one key prefix per test ----------------------
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The real Redis of the queue tests ($MODERATION_TEST_REDIS_URL, else local 6379)."""
+    import os
+
+    import redis
+
+    url = os.environ.get("MODERATION_TEST_REDIS_URL", TEST_REDIS_URL)
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"no Redis at {url} ({exc}): redis-server --daemonize yes --save ''")
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards (never FLUSHDB)."""
+    import uuid
+
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    with redis.Redis.from_url(redis_url) as client:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture
+def queue_settings(settings: Settings, redis_url: str, redis_prefix: str) -> Settings:
+    return settings.model_copy(update={"redis_url": redis_url, "redis_prefix": redis_prefix})
+
+
+@pytest.fixture
+def queue_client(queue_settings: Settings) -> Iterator[TestClient]:
+    """Like `client`, with the review queue on the real Redis under this test's prefix."""
+    with TestClient(create_app(queue_settings)) as test_client:
+        yield test_client

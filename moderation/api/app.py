@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from moderation import __version__, language, normalize
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
-from moderation.api.routes import health, lists, model, moderate
+from moderation.api.routes import appeals, health, lists, model, moderate
 from moderation.policy import load_policy
+from moderation.queue import close_queue, open_queue
+from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
 from moderation.scoring import Moderator
 from moderation.settings import Settings, get_settings
 
@@ -35,9 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.moderator = Moderator.load(settings=settings, policy=policy)
         normalize.warm_up()
         language.warm_up()
+        app.state.queue = open_queue(settings)  # connects lazily: a down Redis is no obstacle
         log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
         yield
         app.state.moderator = None
+        close_queue(app.state.queue)
 
     app = FastAPI(
         title="Comment moderation service",
@@ -47,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.moderator = None
+    app.state.queue = None
     install_error_handlers(app)
     # One comment can take at most 12 bytes per character as JSON (a surrogate pair escaped
     # as two \uXXXX), plus room for the other fields.
@@ -54,8 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestContext,
         max_body_bytes=settings.max_body_bytes,
-        route_limits={"/v1/moderate": single_comment_bytes},
+        route_limits={
+            "/v1/moderate": single_comment_bytes,
+            "/v1/appeals": single_comment_bytes + 12 * MAX_APPEAL_MESSAGE_CHARS,
+        },
     )
-    for module in (moderate, lists, model, health):
+    for module in (moderate, appeals, lists, model, health):
         app.include_router(module.router)
     return app

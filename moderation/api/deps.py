@@ -1,4 +1,4 @@
-"""Dependency aliases for routes: `ModeratorDep`, `SettingsDep`."""
+"""Dependency aliases for routes: `ModeratorDep`, `QueueDep`, `SettingsDep`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from moderation.errors import ModelError
+from moderation.errors import ModelError, QueueUnavailable
+from moderation.queue.items import ReviewQueue
 from moderation.scoring import Moderator
 from moderation.settings import Settings
 
@@ -23,5 +24,13 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _queue(request: Request) -> ReviewQueue:
+    queue: ReviewQueue | None = getattr(request.app.state, "queue", None)
+    if queue is None:
+        raise QueueUnavailable("no Redis is configured for the review queue (set REDIS_URL)")
+    return queue
+
+
 ModeratorDep = Annotated[Moderator, Depends(_moderator)]
+QueueDep = Annotated[ReviewQueue, Depends(_queue)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -15,14 +15,20 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: a model is loaded")
+@router.get("/readyz", summary="Readiness: a model is loaded and Redis answers")
 def readyz(request: Request) -> JSONResponse:
     moderator = getattr(request.app.state, "moderator", None)
     checks: dict[str, Any] = {"model": moderator is not None}
+    queue = getattr(request.app.state, "queue", None)
+    redis: dict[str, Any] = {"configured": queue is not None}
+    if queue is not None:  # without Redis (a library or test app) scoring still works
+        redis.update(queue.ping())
+        checks["redis"] = redis["reachable"]
     ready = all(checks.values())
     body = {
         "status": "ready" if ready else "not_ready",
         "checks": checks,
         "model_version": moderator.model_version if moderator else None,
+        "redis": redis,
     }
     return JSONResponse(status_code=200 if ready else 503, content=body)

@@ -5,11 +5,22 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from moderation.errors import ModerationError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
+CORAL_SECRET_MIN_CHARS = 16
+
+
+class SettingsError(ModerationError):
+    """A setting the service refuses to run with. Not a pydantic error, so that the message
+    never echoes a secret's value back."""
+
+    code = "invalid_settings"
+    exit_code = 2
 
 
 class Settings(BaseSettings):
@@ -79,6 +90,25 @@ class Settings(BaseSettings):
         description="Local state: the embedded Redis's data (`<state_dir>/redis`) and, by "
         "default, the site's term lists (`<state_dir>/lists`).",
     )
+    coral_signing_secret: SecretStr | None = Field(
+        default=None,
+        description="Signing secret of Coral's external moderation phase; several "
+        "comma-separated ones are all accepted. Unset: `/v1/integrations/coral` refuses requests.",
+    )
+
+    @field_validator("coral_signing_secret")
+    @classmethod
+    def _coral_secrets_are_strong(cls, value: SecretStr | None) -> SecretStr | None:
+        """Blank means unset; every comma-separated secret needs CORAL_SECRET_MIN_CHARS."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        secrets = value.get_secret_value().split(",")
+        if any(len(s.strip()) < CORAL_SECRET_MIN_CHARS for s in secrets):
+            raise SettingsError(
+                "MODERATION_CORAL_SIGNING_SECRET: each comma-separated secret needs at least "
+                f"{CORAL_SECRET_MIN_CHARS} characters (Coral's are 'empsec_' + 64+ hex digits)"
+            )
+        return value
 
 
 def site_lists_dir(settings: Settings) -> Path:

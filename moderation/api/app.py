@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from moderation import __version__, language, normalize
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
-from moderation.api.routes import appeals, health, lists, model, moderate
+from moderation.api.routes import appeals, coral, health, lists, model, moderate
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
@@ -62,8 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         route_limits={
             "/v1/moderate": single_comment_bytes,
             "/v1/appeals": single_comment_bytes + 12 * MAX_APPEAL_MESSAGE_CHARS,
+            # Coral sends the comment as HTML, pretty-printed JSON: room for the markup.
+            "/v1/integrations/coral": 4 * single_comment_bytes,
         },
     )
-    for module in (moderate, appeals, lists, model, health):
+    for module in (moderate, appeals, lists, model, coral, health):
         app.include_router(module.router)
     return app

@@ -1,4 +1,5 @@
-"""OpenAPI documentation of the error responses every route can return."""
+"""OpenAPI documentation helpers: the error responses every route can return, and request
+schemas for routes that read their own bodies."""
 
 from typing import Any
 
@@ -11,3 +12,21 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "Invalid input (empty or too long text…)."},
     503: {"model": ErrorResponse, "description": "No model is loaded."},
 }
+
+
+def inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with its `$defs` references replaced by the definitions (our models nest
+    without cycles), so it stands alone in a route's `openapi_extra` request body."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(value) for value in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved

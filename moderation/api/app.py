@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from moderation import __version__, language, normalize
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
-from moderation.api.routes import appeals, coral, health, lists, model, moderate
+from moderation.api.routes import appeals, coral, health, lists, model, moderate, perspective
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
@@ -64,8 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "/v1/appeals": single_comment_bytes + 12 * MAX_APPEAL_MESSAGE_CHARS,
             # Coral sends the comment as HTML, pretty-printed JSON: room for the markup.
             "/v1/integrations/coral": 4 * single_comment_bytes,
+            # Perspective requests may carry `context` (a parent comment, an article excerpt).
+            perspective.PATH: 4 * single_comment_bytes,
         },
+        route_errors={perspective.PATH: perspective.too_large},
     )
-    for module in (moderate, appeals, lists, model, coral, health):
+    for module in (moderate, appeals, lists, model, perspective, coral, health):
         app.include_router(module.router)
     return app

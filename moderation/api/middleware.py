@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from moderation.api.errors import error_response
@@ -19,11 +21,18 @@ class RequestContext:
     any of them is parsed, so an oversized body never costs JSON parsing on the event loop."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, route_limits: dict[str, int] | None = None
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        route_limits: dict[str, int] | None = None,
+        route_errors: dict[str, Callable[[int], Response]] | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.route_limits = route_limits or {}
+        # Routes that answer in another API's error shape (Perspective's): limit -> response.
+        self.route_errors = route_errors or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,14 +43,20 @@ class RequestContext:
         request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
         limit = min(self.max_body_bytes, self.route_limits.get(scope["path"], self.max_body_bytes))
+        scope["state"]["body_limit"] = limit
+        render = self.route_errors.get(scope["path"])
 
         async def too_large() -> None:
-            response = error_response(
-                413,
-                "payload_too_large",
-                f"request body exceeds {limit} bytes",
-                {"limit_bytes": limit},
-                request_id=request_id,
+            response = (
+                render(limit)
+                if render
+                else error_response(
+                    413,
+                    "payload_too_large",
+                    f"request body exceeds {limit} bytes",
+                    {"limit_bytes": limit},
+                    request_id=request_id,
+                )
             )
             await response(scope, receive, send)
 

@@ -130,3 +130,23 @@ def test_a_refused_list_changes_nothing(client: TestClient) -> None:
     assert client.put("/v1/lists/site-deny", json=bad).status_code == 422
     assert client.get("/v1/lists").json()["policy_version"] == version
     assert client.get("/v1/lists/site-deny").status_code == 404
+
+
+def test_perspective_answers_follow_the_lists(shipped_client: TestClient) -> None:
+    shipped_client.put(
+        "/v1/lists/site-deny",
+        json={
+            "kind": "deny",
+            "terms": [{"term": "numpty", "category": "discourtesy", "action": "reject"}],
+        },
+    )
+    body = {
+        "comment": {"text": "what a numpty"},
+        "requestedAttributes": {"INSULT": {}},
+        "spanAnnotations": True,
+    }
+    answer = shipped_client.post("/v1alpha1/comments:analyze", json=body).json()
+    insult = answer["attributeScores"]["INSULT"]
+    assert insult["summaryScore"]["value"] >= 0.8
+    [span] = [s for s in insult["spanScores"] if (s["begin"], s["end"]) == (7, 13)]
+    assert span["score"]["value"] >= 0.8

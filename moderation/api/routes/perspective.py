@@ -1,0 +1,98 @@
+"""`POST /v1alpha1/comments:analyze`: Perspective API's AnalyzeComment, so a Perspective client
+switches to us by changing its base URL.
+
+Every error on this route is in Google's shape (`integrations.perspective_protocol`), never
+in ours: the body is read, parsed and validated here, not by FastAPI, and nothing escapes to
+the app's error handlers. The `key` query parameter Perspective clients send is accepted and
+not checked yet (API keys arrive with their own issue). Scoring runs in the threadpool.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from moderation.api.errors_doc import inline_schema
+from moderation.integrations import perspective, perspective_protocol
+from moderation.integrations.perspective_protocol import AnalyzeCommentRequest, PerspectiveError
+from moderation.scoring import Moderator
+
+log = logging.getLogger("moderation.api.perspective")
+router = APIRouter(tags=["perspective"])
+PATH = perspective_protocol.PATH
+
+
+def _error(exc: PerspectiveError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status)
+
+
+def too_large(limit: int) -> JSONResponse:
+    """The answer `RequestContext` gives this route for a body over its cap, before reading."""
+    return _error(perspective_protocol.payload_too_large(limit))
+
+
+async def _body(request: Request) -> bytes | PerspectiveError:
+    """The raw body, or the error to answer when it turns out over the cap while read."""
+    try:
+        return await request.body()
+    except HTTPException as exc:
+        if exc.status_code != 413:
+            raise
+        return perspective_protocol.payload_too_large(request.state.body_limit)
+
+
+_ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, status, details}}`."}
+
+
+@router.post(
+    PATH,
+    summary="Perspective API AnalyzeComment",
+    response_model=None,
+    responses={
+        200: {"description": "`{attributeScores, languages, detectedLanguages, clientToken}`"},
+        400: _ERROR_DOC,
+        500: _ERROR_DOC,
+        503: _ERROR_DOC,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": inline_schema(AnalyzeCommentRequest.model_json_schema(by_alias=True))
+                }
+            },
+        }
+    },
+)
+def analyze(
+    request: Request,
+    body: Annotated[bytes | PerspectiveError, Depends(_body)],
+    key: Annotated[
+        str | None, Query(description="Perspective's API key: accepted, not checked yet.")
+    ] = None,
+) -> JSONResponse:
+    """Score a comment for the requested Perspective attributes (TOXICITY, INSULT, ...).
+
+    Request and answer as Perspective documents them; see the README's *Switching from
+    Perspective* for the attribute mapping and the differences.
+    """
+    del key  # accepted for Perspective clients' sake; API keys come with their own issue
+    if isinstance(body, PerspectiveError):
+        return _error(body)
+    moderator: Moderator | None = getattr(request.app.state, "moderator", None)
+    try:
+        if moderator is None:
+            raise perspective_protocol.unavailable()
+        parsed = perspective_protocol.parse_request(body)
+        answer: dict[str, Any] = perspective.analyze(moderator, parsed)
+    except PerspectiveError as exc:
+        return _error(exc)
+    except Exception:
+        log.exception("perspective analyze failed, request_id=%s", request.state.request_id)
+        return _error(perspective_protocol.internal())
+    return JSONResponse(answer)

@@ -1,0 +1,208 @@
+"""Perspective API's wire format: the AnalyzeComment request as pydantic models, the body
+parser, and errors in Google's shape.
+
+Sources: conversationai/perspectiveapi (2-api/methods.md, limits.md) and the API's discovery
+document (as mirrored in APIs-guru/openapi-directory, googleapis.com/commentanalyzer/v1alpha1):
+field names in lowerCamelCase or the proto's snake_case, proto3 semantics (null = unset), and
+errors as `{"error": {"code", "message", "status", "details": [{"@type", "errorType"}]}}` with
+the `errorType` values limits.md lists. Fields it does not describe are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+
+from moderation.integrations.relaxed_json import to_strict
+
+PATH = "/v1alpha1/comments:analyze"
+SCORE_TYPE = "PROBABILITY"
+#: Largest body read in the relaxed syntax (hand-written requests are small; strict JSON has
+#: no such limit).
+RELAXED_MAX_BYTES = 64 * 1024
+_ERROR_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
+_BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
+
+
+# -- errors, in Google's shape ----------------------------------------------------------------
+
+
+class PerspectiveError(Exception):
+    """An error rendered as Google APIs do: `{"error": {code, message, status, details}}`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error_type: str | None = "INVALID_REQUEST",
+        status: int = 400,
+        google_status: str = "INVALID_ARGUMENT",
+        extra: Mapping[str, Any] | None = None,
+        violations: Sequence[Mapping[str, str]] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.google_status = google_status
+        self.details: list[dict[str, Any]] = []
+        if error_type is not None:
+            self.details.append({"@type": _ERROR_TYPE, "errorType": error_type, **(extra or {})})
+        if violations:
+            self.details.append({"@type": _BAD_REQUEST_TYPE, "fieldViolations": list(violations)})
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {
+            "code": self.status,
+            "message": self.message,
+            "status": self.google_status,
+        }
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
+
+
+def payload_too_large(limit: int) -> PerspectiveError:
+    return PerspectiveError(
+        f"Request payload size exceeds the limit: {limit} bytes.", error_type=None
+    )
+
+
+def unavailable() -> PerspectiveError:
+    return PerspectiveError(
+        "The service is starting: no model is loaded yet.",
+        error_type=None,
+        status=503,
+        google_status="UNAVAILABLE",
+    )
+
+
+def internal() -> PerspectiveError:
+    return PerspectiveError(
+        "Internal error encountered.", error_type=None, status=500, google_status="INTERNAL"
+    )
+
+
+def _invalid_payload(description: str, field: str | None = None) -> PerspectiveError:
+    message = f"Invalid JSON payload received. {description}"
+    violation = (
+        {"description": message} if field is None else {"field": field, "description": message}
+    )
+    return PerspectiveError(message, violations=[violation])
+
+
+# -- the request --------------------------------------------------------------------------
+
+
+def _camel(camel: str, snake: str) -> Any:
+    """Proto JSON accepts a field's lowerCamelCase name and its original snake_case one."""
+    return Field(
+        default=None, validation_alias=AliasChoices(camel, snake), serialization_alias=camel
+    )
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class TextEntry(_Message):
+    text: str | None = None
+    type: str | None = Field(default=None, description="PLAIN_TEXT (HTML is refused).")
+
+
+class ArticleAndParentComment(_Message):
+    article: TextEntry | None = None
+    parent_comment: TextEntry | None = _camel("parentComment", "parent_comment")
+
+
+class CommentContext(_Message):
+    entries: list[TextEntry] | None = None
+    article_and_parent_comment: ArticleAndParentComment | None = _camel(
+        "articleAndParentComment", "article_and_parent_comment"
+    )
+
+
+class AttributeParameters(_Message):
+    score_type: str | None = _camel("scoreType", "score_type")
+    score_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        validation_alias=AliasChoices("scoreThreshold", "score_threshold"),
+        serialization_alias="scoreThreshold",
+    )
+
+
+class AnalyzeCommentRequest(_Message):
+    """Perspective's AnalyzeComment request (camelCase or snake_case field names)."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "comment": {"text": "What kind of idiot name is foo?"},
+                    "languages": ["en"],
+                    "requestedAttributes": {"TOXICITY": {}, "INSULT": {"scoreThreshold": 0.5}},
+                    "spanAnnotations": True,
+                    "clientToken": "comment-53922",
+                }
+            ]
+        },
+    )
+
+    comment: TextEntry | None = None
+    context: CommentContext | None = None
+    requested_attributes: dict[str, AttributeParameters | None] | None = _camel(
+        "requestedAttributes", "requested_attributes"
+    )
+    span_annotations: bool | None = _camel("spanAnnotations", "span_annotations")
+    languages: list[str] | None = None
+    do_not_store: bool | None = _camel("doNotStore", "do_not_store")
+    client_token: str | None = _camel("clientToken", "client_token")
+    session_id: str | None = _camel("sessionId", "session_id")
+    community_id: str | None = _camel("communityId", "community_id")
+    drop_unsupported_attributes: bool | None = _camel(
+        "dropUnsupportedAttributes", "drop_unsupported_attributes"
+    )
+
+
+def _relaxed(body: bytes) -> Any:
+    """`body` in the relaxed syntax (`relaxed_json`); ValueError when it is not that either."""
+    if len(body) > RELAXED_MAX_BYTES:
+        raise ValueError("too long for the relaxed syntax")
+    strict = to_strict(body.decode("utf-8"))  # UnicodeDecodeError is a ValueError
+    if strict is None:
+        raise ValueError("a string never closes")
+    return orjson.loads(strict)  # so is orjson.JSONDecodeError
+
+
+def _load_json(body: bytes) -> Any:
+    """Strict JSON; else, for a body of at most `RELAXED_MAX_BYTES`, the relaxed syntax Google's
+    front end also takes (Perspective's own samples send it)."""
+    if not body.strip():
+        return {}
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as strict:
+        try:
+            return _relaxed(body)
+        except ValueError:
+            raise _invalid_payload(str(strict)) from strict
+
+
+def parse_request(body: bytes) -> AnalyzeCommentRequest:
+    """The request from raw bytes, or a `PerspectiveError` saying what is wrong."""
+    data = _load_json(body)
+    if not isinstance(data, dict):
+        raise _invalid_payload("Root element must be a message.")
+    try:
+        return AnalyzeCommentRequest.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise _invalid_payload(f"Invalid value at '{field}': {first['msg']}.", field) from exc

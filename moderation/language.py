@@ -197,6 +197,8 @@ def decide(
     if code == "en":
         return DetectedLanguage("en", confidence) if confidence >= min_confidence else UNDETERMINED
     if sum(not _is_latin(ch) for ch in letters) * 2 > len(letters):
+        if _english_inside(prepared, min_words):
+            return UNDETERMINED  # English padded with another script is still read as English
         return DetectedLanguage(code, confidence)  # a script English is not written in
     words = _WORD.findall(prepared)
     if (
@@ -205,6 +207,19 @@ def decide(
     ):
         return UNDETERMINED
     return DetectedLanguage(code, confidence) if confidence >= min_confidence else UNDETERMINED
+
+
+def _english_inside(prepared: str, min_words: int) -> bool:
+    """Whether the Latin-script words of mixed-script text are English on their own: at least
+    ``min_words`` of them, with two English marker words or English as the detector's best
+    guess (at any probability: a short run of insults is English by nothing else)."""
+    words = [w for w in _WORD.findall(prepared) if all(_is_latin(ch) for ch in w)]
+    if len(words) < min_words:
+        return False
+    if sum(w.lower().replace("’", "'") in _ENGLISH_MARKERS for w in words) > 1:
+        return True
+    label, _ = _identifier().classify(" ".join(words))
+    return str(label) == "en"
 
 
 def detect(text: str) -> DetectedLanguage:

@@ -46,9 +46,10 @@ class Thresholds(BaseModel):
 class LanguagePolicy(BaseModel):
     """What to do with a comment in a language the model was not trained on.
 
-    `flag` (default) holds it for a human with reason `unsupported_language` and scores it
-    with the language-independent detectors and term lists only; `reject` refuses it;
-    `score` scores it with the model anyway (the answer still names the language).
+    `flag` (default) holds it for a human with reason `unsupported_language`, at least: it is
+    still scored in full, so English abuse padded with another script, or a phone number, can
+    still be rejected; `reject` refuses it; `score` decides on the scores alone (the answer
+    still names the language).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

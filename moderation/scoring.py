@@ -1,9 +1,9 @@
 """The Moderator: text in, seven calibrated scores, a policy decision and evidence out.
 
-Steps: `_normalize` (defeat obfuscation) → match the site's term lists → the trained linear
-model (allow-listed terms silenced) → rule-based PII and spam detectors on the original text →
-`_combine` → deny-list floors → policy decision → evidence for every triggered category, with
-offsets into the text the author typed.
+Steps: `_normalize` (defeat obfuscation) → detect the language → match the site's term lists →
+the trained linear model (allow-listed terms silenced) → rule-based PII and spam detectors on
+the original text → `combine_detectors` → policy decision (deny-term floors, language rule) →
+evidence for every triggered category, with offsets into the text the author typed.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ DOXING_MODEL_CAP = 0.35
 EVIDENCE_MIN_SHARE = 0.25
 EVIDENCE_MIN_PUSH = 0.1
 # The word inside a whitespace token, without surrounding punctuation.
-_WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?")
+WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?")
 _TOKEN = re.compile(r"\S+")
 
 
@@ -124,10 +124,7 @@ class Moderator:
         language = self.language_of(text, languages)
         lists = self._lists()
         matches = lists.match(normalized)
-        if self._uses_model(language):
-            scores, features = self.scorer.scores_and_features(normalized, matches.allow)
-        else:
-            scores, features = np.zeros(len(CATEGORIES)), None
+        scores, features = self.scorer.scores_and_features(normalized, matches.allow)
         return self._result(
             text, normalized, scores, comment_id, matches, lists, language, features
         )
@@ -148,7 +145,7 @@ class Moderator:
         found = [self.language_of(t) for t in texts]
         lists = self._lists()
         matches = [lists.match(n) for n in normalized]
-        matrix = self._model_scores(normalized, matches, found)
+        matrix = self.scorer.scores_batch(normalized, [m.allow for m in matches])
         return [
             self._result(t, n, row, i, m, lists, lang)
             for t, n, row, i, m, lang in zip(
@@ -161,9 +158,10 @@ class Moderator:
         lists = self._lists()
         normalized = [normalize(t) for t in texts]
         matches = [lists.match(n) for n in normalized]
-        matrix = self._model_scores(normalized, matches, [self.language_of(t) for t in texts])
+        matrix = self.scorer.scores_batch(normalized, [m.allow for m in matches])
         for k, (text, norm) in enumerate(zip(texts, normalized, strict=True)):
-            matrix[k], _, _ = self._final_scores(text, norm, matrix[k], matches[k])
+            row, _, floors = self._final_scores(text, norm, matrix[k], matches[k])
+            matrix[k] = self.lifted(row, floors)
         return matrix
 
     @property
@@ -190,25 +188,13 @@ class Moderator:
             supported=found.code is None or found.code in supported,
         )
 
-    def _uses_model(self, language: Language) -> bool:
-        return language.supported or self.policy.languages.unsupported == "score"
-
-    def _model_scores(
-        self, normalized: list[str], matches: list[TermMatches], languages: list[Language]
-    ) -> np.ndarray:
-        """The model's (n, 7) scores; zero rows for comments in languages it cannot read."""
-        matrix = np.zeros((len(normalized), len(CATEGORIES)))
-        rows = [k for k, lang in enumerate(languages) if self._uses_model(lang)]
-        if rows:
-            matrix[rows] = self.scorer.scores_batch(
-                [normalized[k] for k in rows], [matches[k].allow for k in rows]
-            )
-        return matrix
-
     @property
     def policy_version(self) -> str:
         """The policy version plus the digest of the term lists in force."""
-        return f"{self.policy.version}+lists.{self._lists().digest}"
+        return self._policy_version(self._lists())
+
+    def _policy_version(self, lists: CompiledLists) -> str:
+        return f"{self.policy.version}+lists.{lists.digest}"
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -245,7 +231,7 @@ class Moderator:
         return self._lists().match(normalized)
 
     @staticmethod
-    def _combine(row: np.ndarray, detected: dict[Category, float]) -> None:
+    def combine_detectors(row: np.ndarray, detected: dict[Category, float]) -> None:
         """Merge detector scores into the model's row of scores, in place."""
         dox = CATEGORIES.index("doxing")
         row[dox] = _noisy_or(min(float(row[dox]), DOXING_MODEL_CAP), detected.get("doxing", 0.0))
@@ -256,12 +242,23 @@ class Moderator:
     def _final_scores(
         self, text: str, normalized: str, model_scores: np.ndarray, matches: TermMatches
     ) -> tuple[np.ndarray, list[Finding], dict[Category, Action]]:
-        """Model scores merged with detectors and deny terms: (scores, findings, list floors).
+        """Model scores merged with the detectors: (scores, findings, deny-term floors).
 
-        Detector findings inside an allow-listed term are dropped; a deny term raises its
-        category's score to the threshold of its action, so every consumer of the scores
-        (Perspective clients, evaluation) sees what the decision sees.
+        Detector findings inside an allow-listed term are dropped. The floors are the action
+        each category's deny terms demand; `lifted` applies them to the scores.
         """
+        findings = self.findings(text, normalized, matches)
+        row = np.array(model_scores, dtype=np.float64)
+        self.combine_detectors(row, category_scores(findings))
+        floors: dict[Category, Action] = {}
+        for hit in matches.deny:
+            if floors.get(hit.category) != "reject":
+                floors[hit.category] = hit.action
+        return row, findings, floors
+
+    @staticmethod
+    def findings(text: str, normalized: str, matches: TermMatches) -> list[Finding]:
+        """The rule-based detectors' findings, less those inside an allow-listed term."""
         findings = detect(text, normalized)
         if matches.allow and findings:
             to_original = normalize_with_offsets(text).to_original
@@ -269,16 +266,16 @@ class Moderator:
             findings = [
                 f for f in findings if not any(a <= f.start and f.end <= b for a, b in allowed)
             ]
-        row = np.array(model_scores, dtype=np.float64)
-        self._combine(row, category_scores(findings))
-        floors: dict[Category, Action] = {}
-        for hit in matches.deny:
-            if floors.get(hit.category) != "reject":
-                floors[hit.category] = hit.action
+        return findings
+
+    def lifted(self, row: np.ndarray, floors: dict[Category, Action]) -> np.ndarray:
+        """Scores with each deny-term category raised to its action's threshold, so every
+        consumer of the scores (Perspective clients, evaluation) sees what the decision saw."""
+        out = row.copy()
         for category, action in floors.items():
             j = CATEGORIES.index(category)
-            row[j] = max(row[j], self.policy.threshold(category, action))
-        return row, findings, floors
+            out[j] = max(out[j], self.policy.threshold(category, action))
+        return out
 
     def _result(
         self,
@@ -296,12 +293,14 @@ class Moderator:
         unsupported = self.policy.languages.unsupported
         if not language.supported and unsupported != "score":
             reasons["unsupported_language"] = unsupported
-        # Decide on the raw scores (as evaluation and threshold choice do); round for output.
+        # Decide on the raw scores (as evaluation and threshold choice do) with the deny
+        # floors as "at least" actions (lifting first could turn a flag term into a reject
+        # where a category's flag and reject thresholds are equal); round for output.
         outcome = self.policy.decide(
             dict(zip(CATEGORIES, row.tolist(), strict=True)), floors, reasons
         )
         scores: dict[Category, float] = {
-            c: round(float(s), 4) for c, s in zip(CATEGORIES, row, strict=True)
+            c: round(float(s), 4) for c, s in zip(CATEGORIES, self.lifted(row, floors), strict=True)
         }
         triggered: list[Triggered] = []
         if outcome.actions:
@@ -318,7 +317,7 @@ class Moderator:
             reasons=outcome.reasons,
             language=language,
             model_version=self.model_version,
-            policy_version=f"{self.policy.version}+lists.{lists.digest}",
+            policy_version=self._policy_version(lists),
         )
 
     def _evidence(
@@ -360,7 +359,7 @@ class Moderator:
             normalized.text, features, columns, matches.allow
         )
         for start, end, push in contributions:
-            word = _WORD_CORE.search(normalized.text, start, end) or _TOKEN.search(
+            word = WORD_CORE.search(normalized.text, start, end) or _TOKEN.search(
                 normalized.text, start, end
             )
             if word is None:

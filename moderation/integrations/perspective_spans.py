@@ -8,10 +8,10 @@ the same numbers the `/v1/moderate` evidence is chosen by). So "idiot" in "What 
 name is foo?" scores high for INSULT and "name" scores what an empty comment would; and a word
 means what it means in this comment, not alone (scored alone, a bare "you" looks like the start
 of an insult). Detector findings (a phone number, a threat phrase) span several words; each word
-a finding covers is merged with it as the whole comment is (`Moderator._combine`). The site's
-term lists apply as they do to the summary: an allow-listed word adds nothing of its own and
-hides detector findings inside it, and a word inside a deny term scores at least the threshold
-of the term's action.
+a finding covers is merged with it as the whole comment is (`Moderator.combine_detectors`).
+The site's term lists apply as they do to the summary: an allow-listed word adds nothing of
+its own and hides detector findings inside it, and a word inside a deny term scores at least
+the threshold of the term's action.
 
 Words are read in the normalised text, so `f u c k` and `1d10t` are one word each, and mapped
 back to what the author typed: `text[start:end]` is exactly the characters the word came from,
@@ -22,7 +22,6 @@ how JavaScript indexes strings), which `utf16_offsets` converts to.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,12 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from moderation.categories import CATEGORIES, Category
-from moderation.detectors import category_scores, detect
+from moderation.detectors import category_scores
 from moderation.normalize import normalize_with_offsets
-from moderation.scoring import DOXING_MODEL_CAP, Moderator
+from moderation.policy import Action
+from moderation.scoring import DOXING_MODEL_CAP, WORD_CORE, Moderator
 
-# The word inside a whitespace token, without surrounding punctuation ("idiot" in "idiot?").
-_WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?")
 _DOXING = CATEGORIES.index("doxing")
 
 
@@ -53,16 +51,11 @@ def word_scores(moderator: Moderator, text: str) -> list[WordScore]:
     normalized = normalize_with_offsets(text)
     scorer = moderator.scorer
     matches = moderator.match_terms(normalized.text)
-    allowed = [normalized.to_original(a, b) for a, b in matches.allow]
     denied = [(*normalized.to_original(h.start, h.end), h) for h in matches.deny]
-    findings = [
-        f
-        for f in detect(text, normalized.text)
-        if not any(a <= f.start and f.end <= b for a, b in allowed)
-    ]
+    findings = moderator.findings(text, normalized.text, matches)
     out: list[WordScore] = []
     for start, end, share in scorer.token_contributions(normalized.text, allowed=matches.allow):
-        core = _WORD_CORE.search(normalized.text, start, end)
+        core = WORD_CORE.search(normalized.text, start, end)
         begin, stop = normalized.to_original(*(core.span() if core else (start, end)))
         if begin >= stop or (out and out[-1].start == begin and out[-1].end == stop):
             continue
@@ -70,11 +63,12 @@ def word_scores(moderator: Moderator, text: str) -> list[WordScore]:
         row[_DOXING] = min(float(row[_DOXING]), DOXING_MODEL_CAP)
         covering = [f for f in findings if f.start < stop and begin < f.end]
         if covering:
-            Moderator._combine(row, category_scores(covering))
+            Moderator.combine_detectors(row, category_scores(covering))
+        floors: dict[Category, Action] = {}
         for a, b, hit in denied:
-            if a < stop and begin < b:
-                j = CATEGORIES.index(hit.category)
-                row[j] = max(row[j], moderator.policy.threshold(hit.category, hit.action))
+            if a < stop and begin < b and floors.get(hit.category) != "reject":
+                floors[hit.category] = hit.action
+        row = moderator.lifted(row, floors)
         scores = {c: round(float(s), 4) for c, s in zip(CATEGORIES, row, strict=True)}
         out.append(WordScore(begin, stop, scores))
     return out

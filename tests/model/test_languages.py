@@ -31,7 +31,17 @@ def test_an_unsupported_language_is_flagged_for_a_human(shipped_moderator: Moder
     assert result.decision == "flag"
     assert result.reasons == ["unsupported_language"]
     assert result.triggered == []
-    assert set(result.scores.values()) == {0.0}  # no English model score pretending to know
+
+
+def test_english_abuse_padded_with_another_script_is_still_caught(
+    shipped_moderator: Moderator,
+) -> None:
+    insult = "you fucking idiot, shut up you stupid moron"
+    for padding in (" " + "好" * 40, " " + "Привет " * 20):
+        assert shipped_moderator.moderate(insult + padding).decision == "reject"
+    # Unsupported or not, the model reads the comment: an unsupported language is a floor.
+    terse = "fucking idiot stupid moron " + "好" * 60
+    assert shipped_moderator.moderate(terse).decision == "reject"
 
 
 def test_language_independent_detectors_still_run(shipped_moderator: Moderator) -> None:
@@ -49,8 +59,7 @@ def test_the_policy_says_what_to_do(
     result = _with(shipped_moderator, setting).moderate(GERMAN)
     assert result.decision == decision
     assert result.language is not None and not result.language.supported
-    if setting == "score":
-        assert result.reasons == [] and any(s > 0 for s in result.scores.values())
+    assert result.reasons == ([] if setting == "score" else ["unsupported_language"])
 
 
 @pytest.mark.parametrize(

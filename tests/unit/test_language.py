@@ -145,3 +145,15 @@ def test_result_is_frozen() -> None:
     found = detect("Merci pour cet article très intéressant, vraiment.")
     with pytest.raises(dataclasses.FrozenInstanceError):
         found.code = "en"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you fucking idiot, shut up you stupid moron " + "好" * 40,
+        "fucking idiot stupid moron " + "好" * 60,
+        "kill yourself loser, nobody wants you here " + "Привет " * 20,
+    ],
+)
+def test_english_padded_with_another_script_is_not_foreign(text: str) -> None:
+    assert detect(text).code is None

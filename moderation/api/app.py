@@ -34,12 +34,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.moderator = Moderator.load(settings=settings, policy=policy)
+        moderator = app.state.moderator = Moderator.load(settings=settings, policy=policy)
+        if moderator.lists is not None:
+            moderator.lists.start_watching()  # reloads off the request path
         normalize.warm_up()
         language.warm_up()
         app.state.queue = open_queue(settings)  # connects lazily: a down Redis is no obstacle
         log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
         yield
+        if moderator.lists is not None:
+            moderator.lists.stop_watching()
         app.state.moderator = None
         close_queue(app.state.queue)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from moderation.categories import Category
 from moderation.features import WORD_RE
 from moderation.policy import Action
-from moderation.terms.model import TermList, term_words
+from moderation.terms.model import TermList, match_form, term_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,8 @@ class _Entry:
 
 
 class CompiledLists:
-    """The active lists, compiled for matching, with a digest that versions them."""
+    """The active lists, compiled for matching, with a digest that versions them: the digest
+    covers what the lists say (names, kinds, terms), so identical rules give one version."""
 
     def __init__(self, lists: list[TermList]) -> None:
         self.lists = sorted(lists, key=lambda t: t.name)
@@ -76,7 +77,7 @@ class CompiledLists:
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e.words))  # longest phrase first
         canonical = json.dumps(
-            [t.model_dump(mode="json", exclude={"updated_at"}) for t in self.lists],
+            [t.model_dump(mode="json", exclude={"revision", "updated_at"}) for t in self.lists],
             sort_keys=True,
         )
         self.digest = hashlib.sha256(canonical.encode()).hexdigest()[:8]
@@ -86,7 +87,8 @@ class CompiledLists:
         if not self._by_first:
             return _NO_MATCHES
         by_first = self._by_first
-        found = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(normalized)]
+        text = match_form(normalized)
+        found = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
         words = [w for w, _, _ in found]
         deny: list[DenyHit] = []
         allow: list[tuple[int, int]] = []

@@ -30,9 +30,18 @@ MAX_TERM_CHARS = 100
 MAX_TERM_WORDS = 8
 
 
+# Phone keyboards type ’ for the apostrophe; terms and comments are matched with one form.
+_APOSTROPHES = str.maketrans(dict.fromkeys("’ʼ‘′", "'"))
+
+
+def match_form(normalized: str) -> str:
+    """Normalised text as terms are matched on: apostrophes folded, offsets unchanged."""
+    return normalized.translate(_APOSTROPHES)
+
+
 def term_words(term: str) -> tuple[str, ...]:
     """The normalised words of a term, as comments are matched."""
-    return tuple(WORD_RE.findall(normalize(term)))
+    return tuple(WORD_RE.findall(match_form(normalize(term))))
 
 
 class Term(BaseModel):

@@ -4,9 +4,11 @@ A site list with the same name as a shipped one replaces it (an empty site list 
 default off). Site lists are TOML files, one per list (`<name>.toml`), written by
 `PUT /v1/lists/{name}` or by hand. Every process re-reads the folder when it changes (checked
 at most once per `check_interval` seconds, and at once after its own write), so several
-workers pick up a change without a restart. Each write bumps the list's `revision` and keeps
-the replaced file under `.history/`. A broken file at start-up stops the service with a clear
-message; a broken file written while running is logged and the last good lists stay in use.
+workers pick up a change without a restart; the API watches the folder from a background
+thread, so no request ever waits for a reload. Each write bumps the list's `revision` and keeps
+the replaced file under `.history/` (the last `HISTORY_KEEP` revisions of each list). A broken
+file at start-up stops the service with a clear message; a broken file written while running
+is logged and the last good lists stay in use, and a `PUT` says so and names it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -28,7 +31,13 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
-from moderation.errors import InvalidInput, NotFound, PolicyError, describe_validation_error
+from moderation.errors import (
+    InvalidInput,
+    ModerationError,
+    NotFound,
+    PolicyError,
+    describe_validation_error,
+)
 from moderation.terms.matcher import CompiledLists
 from moderation.terms.model import NAME_RE, TermList, TermListBody
 
@@ -37,6 +46,14 @@ log = logging.getLogger("moderation.terms")
 SHIPPED_DIR = Path(__file__).resolve().parent / "defaults"
 _HISTORY = ".history"
 _LOCK = ".lock"
+HISTORY_KEEP = 20
+
+
+class ListsBroken(ModerationError):
+    """A list was saved but the lists in force did not change: a file in the folder is bad."""
+
+    status = 409
+    code = "term_lists_broken"
 
 
 def read_list_file(path: Path, origin: str) -> TermList:
@@ -73,6 +90,8 @@ class ListStore:
         self._lists = self._merge(self._read_site())
         self._compiled = CompiledLists(list(self._lists.values()))
         self._checked = time.monotonic()
+        self._watcher: threading.Thread | None = None
+        self._stop = threading.Event()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -99,14 +118,37 @@ class ListStore:
         return {**self._shipped, **site}
 
     def current(self) -> CompiledLists:
-        """The compiled active lists, re-read first if the site folder changed."""
-        now = time.monotonic()
-        if now - self._checked >= self.check_interval:
+        """The compiled active lists. Without a watcher thread (the CLI, tests), the folder is
+        checked here at most once per `check_interval`."""
+        if self._watcher is None and time.monotonic() - self._checked >= self.check_interval:
             self.refresh()
         return self._compiled
 
-    def refresh(self, *, force: bool = False) -> None:
-        """Re-read the site folder if any file in it changed; keep the old lists on error."""
+    def start_watching(self) -> None:
+        """Check the folder every `check_interval` seconds from a daemon thread."""
+        if self._watcher is not None:
+            return
+        self._stop.clear()
+
+        def watch() -> None:
+            while not self._stop.wait(self.check_interval):
+                try:
+                    self.refresh()
+                except Exception:  # a watcher that dies silently would freeze the lists
+                    log.exception("term lists watcher: refresh failed")
+
+        self._watcher = threading.Thread(target=watch, name="term-lists-watcher", daemon=True)
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        if self._watcher is not None:
+            self._stop.set()
+            self._watcher.join(timeout=5)
+            self._watcher = None
+
+    def refresh(self, *, force: bool = False, strict: bool = False) -> None:
+        """Re-read the site folder if any file in it changed; keep the old lists on error
+        (`strict`: raise `ListsBroken` instead)."""
         with self._lock:
             self._checked = time.monotonic()
             signature = self._site_signature()
@@ -117,6 +159,12 @@ class ListStore:
             except PolicyError as exc:
                 log.error("term lists not reloaded, keeping the previous ones: %s", exc.message)
                 self._signature = signature  # don't retry the same broken file every second
+                if strict:
+                    raise ListsBroken(
+                        f"saved, but the lists in force did not change: {exc.message}; fix or "
+                        "delete that file (PUT replaces it)",
+                        details={"problem": exc.message},
+                    ) from exc
                 return
             self._lists = lists
             self._compiled = CompiledLists(list(lists.values()))
@@ -157,22 +205,22 @@ class ListStore:
             raise InvalidInput(f"list name {name!r} must match {NAME_RE.pattern}")
         with self._write_lock():
             path = self.site_dir / f"{name}.toml"
-            previous = read_list_file(path, "site") if path.exists() else None
+            previous = self._readable(path)
             stored = TermList(
                 **body.model_dump(),
                 name=name,
                 origin="site",
-                revision=(previous.revision + 1) if previous else 1,
+                revision=self._next_revision(name, previous),
                 updated_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            if previous is not None:
-                self._archive(path, previous.revision)
+            if path.exists():
+                self._archive(path, previous.revision if previous else None)
             dumped = stored.model_dump(mode="json", exclude={"origin"}, exclude_none=True)
             order = ("name", "kind", "description", "revision", "updated_at", "terms")
             document = {key: dumped[key] for key in order if key in dumped}
             self._atomic_write(path, tomli_w.dumps(document))
-        self.refresh(force=True)
-        return self.get(name)
+            self.refresh(force=True, strict=True)
+        return stored
 
     def delete(self, name: str) -> TermList | None:
         """Remove the site list `name`; the shipped list of that name (if any) applies again."""
@@ -180,20 +228,57 @@ class ListStore:
             path = self.site_dir / f"{name}.toml"
             if not path.exists():
                 raise NotFound(f"no site term list named {name!r}", details={"name": name})
-            self._archive(path, read_list_file(path, "site").revision)
+            previous = self._readable(path)
+            self._archive(path, previous.revision if previous else None)
             path.unlink()
-        self.refresh(force=True)
-        return self._lists.get(name)
+            self.refresh(force=True, strict=True)
+            return self._lists.get(name)
 
-    def _archive(self, path: Path, revision: int) -> None:
-        """Keep a copy of the revision about to be replaced (the live file stays in place)."""
+    @staticmethod
+    def _readable(path: Path) -> TermList | None:
+        """The list in `path`, or None when there is none or it is broken (a PUT or DELETE
+        replaces a broken file; its bytes go to the history)."""
+        if not path.exists():
+            return None
+        try:
+            return read_list_file(path, "site")
+        except PolicyError:
+            return None
+
+    def _next_revision(self, name: str, previous: TermList | None) -> int:
+        """One past the highest revision the list ever had, deleted ones included, so an
+        archived revision is never overwritten."""
+        archived = [
+            int(match.group(1))
+            for p in (self.site_dir / _HISTORY).glob(f"{name}.r*.toml")
+            if (match := re.fullmatch(rf"{re.escape(name)}\.r(\d+)\.toml", p.name))
+        ]
+        return max([previous.revision if previous else 0, *archived]) + 1
+
+    def _archive(self, path: Path, revision: int | None) -> None:
+        """Keep a copy of the revision about to be replaced (the live file stays in place),
+        and only the last `HISTORY_KEEP` of each list. A broken file is kept by timestamp."""
         history = self.site_dir / _HISTORY
         history.mkdir(exist_ok=True)
-        shutil.copyfile(path, history / f"{path.stem}.r{revision}.toml")
+        if revision is None:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+            target = history / f"{path.stem}.broken-{stamp}.toml"
+        else:
+            target = history / f"{path.stem}.r{revision}.toml"
+        if not target.exists():  # a hand-edited file may repeat a revision: keep the first
+            shutil.copyfile(path, target)
+        kept = sorted(
+            (int(m.group(1)), p)
+            for p in history.glob(f"{path.stem}.r*.toml")
+            if (m := re.fullmatch(rf"{re.escape(path.stem)}\.r(\d+)\.toml", p.name))
+        )
+        for _, old in kept[:-HISTORY_KEEP]:
+            old.unlink(missing_ok=True)
 
     def _atomic_write(self, path: Path, text: str) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.site_dir, prefix=".tmp-", suffix=".toml")
         try:
+            os.fchmod(fd, 0o644)  # mkstemp makes 0600; lists are not secret
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()

@@ -150,3 +150,17 @@ def test_perspective_answers_follow_the_lists(shipped_client: TestClient) -> Non
     assert insult["summaryScore"]["value"] >= 0.8
     [span] = [s for s in insult["spanScores"] if (s["begin"], s["end"]) == (7, 13)]
     assert span["score"]["value"] >= 0.8
+
+
+def test_a_flag_term_flags_even_where_flag_and_reject_thresholds_meet(
+    shipped_client: TestClient,
+) -> None:
+    # The shipped policy has spam flag == reject: lifting the score to the flag threshold
+    # must not turn the site's "flag" into a reject.
+    shipped_client.put(
+        "/v1/lists/site-deny",
+        json={"kind": "deny", "terms": [{"term": "crypto signals", "category": "spam"}]},
+    )
+    result = _moderate(shipped_client, "Anyone else here follow crypto signals?")
+    [spam] = [t for t in result["triggered"] if t["category"] == "spam"]
+    assert (result["decision"], spam["action"]) == ("flag", "flag")

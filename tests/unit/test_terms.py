@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from moderation.errors import NotFound, PolicyError
 from moderation.normalize import normalize
 from moderation.terms import CompiledLists, ListStore, TermList, TermListBody
-from moderation.terms.store import SHIPPED_DIR
+from moderation.terms.store import SHIPPED_DIR, ListsBroken
 
 
 def _deny(*terms: str, name: str = "site-deny", action: str = "flag") -> TermList:
@@ -157,3 +157,89 @@ def test_a_broken_file_stops_start_up_but_not_a_running_service(tmp_path: Path) 
     (tmp_path / "other.toml").write_text('name = "wrong"\nkind = "allow"\n')
     with pytest.raises(PolicyError, match="must match the file"):
         ListStore(tmp_path)
+
+
+def test_history_survives_delete_and_recreate(tmp_path: Path) -> None:
+    store = ListStore(tmp_path)
+    body = TermListBody(kind="deny", terms=_deny("libtard", action="reject").terms)
+    store.put("site-deny", body)
+    store.put("site-deny", TermListBody(kind="deny", terms=_deny("moron").terms))
+    store.delete("site-deny")
+    again = store.put("site-deny", TermListBody(kind="deny", terms=_deny("numpty").terms))
+    assert again.revision == 3  # never reuses a revision the history holds
+    store.put("site-deny", TermListBody(kind="deny", terms=_deny("dolt").terms))
+    history = sorted(p.name for p in (tmp_path / ".history").iterdir())
+    assert history == ["site-deny.r1.toml", "site-deny.r2.toml", "site-deny.r3.toml"]
+    assert "libtard" in (tmp_path / ".history" / "site-deny.r1.toml").read_text()
+    assert (tmp_path / "site-deny.toml").stat().st_mode & 0o777 == 0o644
+
+
+def test_identical_rules_give_one_version(tmp_path: Path) -> None:
+    store = ListStore(tmp_path)
+    body = TermListBody(kind="deny", terms=_deny("numpty").terms)
+    first = store.put("site-deny", body)
+    version = store.version
+    second = store.put("site-deny", body)
+    assert second.revision == first.revision + 1
+    assert store.version == version
+
+
+def test_a_put_names_a_broken_sibling_and_can_replace_a_broken_list(tmp_path: Path) -> None:
+    store = ListStore(tmp_path, check_interval=3600)
+    (tmp_path / "broken.toml").write_text('kind = "deny"\n[[terms]]\nterm = "x"\n')
+    with pytest.raises(ListsBroken, match=r"broken\.toml"):
+        store.put("fresh", TermListBody(kind="deny", terms=_deny("numpty").terms))
+    assert (tmp_path / "fresh.toml").exists()  # saved, not in force until the folder is good
+    fixed = store.put("broken", TermListBody(kind="allow", terms=[{"term": "Scunthorpe"}]))
+    assert fixed.revision == 1
+    assert store.current().match("numpty").deny  # both files good again: all in force
+    assert list((tmp_path / ".history").glob("broken.broken-*.toml"))
+
+
+def test_concurrent_writers_each_get_their_own_list_back(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = ListStore(tmp_path)
+
+    def write(k: int) -> tuple[int, str]:
+        body = TermListBody(kind="deny", terms=_deny(f"word{k}").terms)
+        stored = store.put("site-deny", body)
+        return stored.revision, stored.terms[0].term
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(write, range(24)))
+    assert sorted(r for r, _ in answers) == list(range(1, 25))
+    assert all(term == f"word{k}" for k, (_, term) in enumerate(answers))
+
+
+def test_a_watcher_reloads_off_the_request_path(tmp_path: Path) -> None:
+    import time
+
+    store = ListStore(tmp_path, check_interval=0.05)
+    store.start_watching()
+    try:
+        (tmp_path / "mine.toml").write_text(
+            'kind = "deny"\n[[terms]]\nterm = "numpty"\ncategory = "discourtesy"\n'
+        )
+        deadline = time.monotonic() + 5
+        while not store._compiled.match("numpty").deny and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert store.current().match("numpty").deny
+    finally:
+        store.stop_watching()
+
+
+def test_history_keeps_the_last_revisions_only(tmp_path: Path) -> None:
+    from moderation.terms.store import HISTORY_KEEP
+
+    store = ListStore(tmp_path)
+    for k in range(HISTORY_KEEP + 5):
+        store.put("site-deny", TermListBody(kind="deny", terms=_deny(f"w{k}").terms))
+    kept = list((tmp_path / ".history").glob("site-deny.r*.toml"))
+    assert len(kept) == HISTORY_KEEP
+
+
+def test_typographic_apostrophes_match_the_plain_one() -> None:
+    lists = CompiledLists([_deny("don't care"), _allow("O’Hare")])
+    assert _matched(lists, "I don’t care") == ["don’t care"]
+    assert _matched(lists, "flying out of O'Hare") == ["o'hare"]

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from moderation.api.deps import ModeratorDep
 from moderation.api.errors_doc import ERROR_RESPONSES
-from moderation.errors import ModelError
+from moderation.errors import ModerationError
 from moderation.policy import Action
 from moderation.scoring import Moderator
 from moderation.terms import ListStore, TermList, TermListBody
@@ -46,9 +46,14 @@ class DeleteAnswer(BaseModel):
     policy_version: str
 
 
+class ListsUnavailable(ModerationError):
+    status = 503
+    code = "term_lists_unavailable"
+
+
 def _store(moderator: Moderator) -> ListStore:
     if moderator.lists is None:
-        raise ModelError("this service runs without term lists")
+        raise ListsUnavailable("this Moderator was built without term lists")
     return moderator.lists
 
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from moderation import __version__, language, normalize
+from moderation.api import access_log
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
 from moderation.api.routes import appeals, coral, health, lists, model, moderate, perspective
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    access_log.install()
     app.state.settings = settings
     app.state.moderator = None
     app.state.queue = None

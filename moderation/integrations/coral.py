@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
@@ -241,8 +242,37 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
+# The tags Coral's sanitiser lets through; anything else in angle brackets is the author's.
+_CORAL_TAG = re.compile(
+    r"</?(?:a|b|blockquote|br|code|div|em|i|li|ol|p|pre|s|span|strike|strong|u|ul)\b[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _within(needle: str, haystack: str) -> bool:
+    """Whether `needle`'s characters all appear in `haystack`, in order."""
+    rest = iter(haystack)
+    return all(ch in rest for ch in needle)
+
+
+def comment_texts(body: str) -> list[str]:
+    """The readings of Coral's body worth scoring. Coral sends HTML, or plain text when the
+    phase says so, and we cannot tell which: a plain-text comment like `<you idiot>` parsed as
+    HTML would vanish. So when taking out only Coral's own tags leaves other letters than
+    the HTML reading does, both readings are scored (and the worse one answers)."""
+    text = comment_text(body)
+    if "<" not in body:
+        return [text]
+    literal = html.unescape(_CORAL_TAG.sub(" ", body)).strip()
+    return [text] if _within(_alnum(literal), _alnum(text)) else [text, literal]
+
+
 def comment_text(body: str) -> str:
-    """The text to score from Coral's comment body (HTML by default, or plain text)."""
+    """The text to score from Coral's comment body, read as HTML."""
     if "<" not in body and "&" not in body:
         return body.strip()
     parser = _TextExtractor()
@@ -282,13 +312,24 @@ def moderate(
     scores is withheld for Coral's moderators without a flag, rather than answered with an
     error that would make Coral skip the phase and publish it unread.
     """
-    text = comment_text(request.comment.body)
-    if not text:
+    results = []
+    for text in comment_texts(request.comment.body):
+        if not text:
+            continue
+        try:
+            results.append(moderator.moderate(text))
+        except EmptyText:
+            continue
+        except TextTooLong:
+            return None, CoralModerationResponse(status="SYSTEM_WITHHELD")
+    if not results:
         return None, None
-    try:
-        result = moderator.moderate(text)
-    except EmptyText:
-        return None, None
-    except TextTooLong:
-        return None, CoralModerationResponse(status="SYSTEM_WITHHELD")
+    result = max(results, key=_severity)
     return result, to_coral(result)
+
+
+_RANK = {"allow": 0, "flag": 1, "reject": 2}
+
+
+def _severity(result: ModerationResult) -> tuple[int, float]:
+    return _RANK[result.decision], max(result.scores.values())

@@ -128,6 +128,23 @@ def test_edited_reply_in_html_is_scored_as_text(coral_client: TestClient) -> Non
     assert response.json()["status"] == "SYSTEM_WITHHELD"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<you are a pathetic moron, shut the fuck up>",  # plain-text phase: not a tag
+        "<p>ok</p><![CDATA[You are a pathetic moron, shut the fuck up.]]>",
+        "<!-- You are a pathetic moron, shut the fuck up. -->",
+    ],
+)
+def test_abuse_in_angle_brackets_is_not_dropped_as_markup(
+    coral_client: TestClient, body: str
+) -> None:
+    payload = coral_request(body)
+    response = post(coral_client, payload, coral_signature(payload, SECRET))
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "REJECTED"
+
+
 def test_non_ascii_body_is_verified_on_the_raw_utf8_bytes(coral_client: TestClient) -> None:
     payload = coral_request("Très bon article, merci — 👍")
     assert "👍".encode() in payload  # JSON.stringify does not escape it; neither do we here

@@ -2,8 +2,10 @@
 
 An appeal enters the comment's review item as kind `appeal` at priority 900 (a person is
 waiting), creating the item or joining the one the comment already has; a decided item goes
-back to pending. A comment is appealed once: a repeat by the same author (or by an unnamed
-one) changes nothing and gets the item back as it stands; another author gets 409.
+back to pending. The appeal's own text and fresh scoring are kept in its entry; the text and
+decision on record stay what was moderated (a new item takes the appeal's as its record).
+A comment is appealed once: a repeat by the same author (or by an unnamed one) changes
+nothing and gets the item back as it stands; another author gets 409.
 """
 
 from __future__ import annotations
@@ -41,7 +43,15 @@ def submit_appeal(queue: ReviewQueue, body: AppealRequest, result: BaseModel) ->
         kind="appeal",
         priority=APPEAL_PRIORITY,
         scoring=scoring,
-        entry={"message": body.message, "author_id": body.author_id},
+        # The appeal keeps its own text and fresh scoring; the item keeps the comment on
+        # record (a new item takes them as its record).
+        entry={
+            "message": body.message,
+            "author_id": body.author_id,
+            "text": body.text,
+            "scoring": scoring,
+        },
+        keep_record=True,
         text=body.text,
         author_id=body.author_id,
         context=body.context.model_dump(exclude_none=True) if body.context else None,

@@ -111,6 +111,7 @@ class ReviewQueue:
         author_id: str | None = None,
         context: Mapping[str, Any] | None = None,
         guard_author: str | None = None,
+        keep_record: bool = False,
         now_ms: int | None = None,
     ) -> EnterResult:
         """Create the comment's review item, or join the one it has (see CREATE_OR_JOIN).
@@ -123,6 +124,8 @@ class ReviewQueue:
             author_id, context: filled in when the item has none yet.
             guard_author: leave an item whose author is someone else alone
                 (`author_mismatch`).
+            keep_record: `text` and `scoring` only fill an item that has none (an appeal
+                must not replace the comment on record with the text the appeal carries).
             now_ms: the time to record (tests); default the Redis server's clock.
         """
         priority = PRIORITY[kind] if priority is None else priority
@@ -138,9 +141,9 @@ class ReviewQueue:
             "1" if kind in ONCE else "0",
             "1" if kind in REOPENS else "0",
             guard_author or "",
-            "" if scoring is None else _dumps(scoring),
+            "" if scoring is None or keep_record else _dumps(scoring),
             "" if entry is None else _dumps(entry),
-            1,  # the first pair replaces, the others fill
+            0 if keep_record else 1,  # the first n pairs replace, the others fill
             "text",
             text or "",
             "author_id",
@@ -148,6 +151,8 @@ class ReviewQueue:
             "context",
             _dumps(context) if context else "",
         ]
+        if keep_record and scoring is not None:
+            args += ["scoring", _dumps(scoring)]
         keys = [self.keys.item(item_id), self.keys.pending, self.keys.decided]
         with unavailable_as_503("enter the comment into the review queue"):
             status, flat = self.scripts.create_or_join(keys=keys, args=args)

@@ -34,10 +34,18 @@ class AppealRecord(BaseModel):
     message: str
     author_id: str | None = None
     created_at: datetime
+    text: str | None = Field(
+        default=None,
+        description="The comment as the appeal sent it (may differ from the "
+        "text on record, which is what was moderated).",
+    )
+    scoring: Scoring | None = Field(
+        default=None, description="The appeal's text scored by the current model and policy."
+    )
     original: Scoring | None = Field(
         default=None,
-        description="The decision on record when the appeal arrived: the item's, when the "
-        "comment already had one, else the re-score made for the appeal.",
+        description="The decision on record when the appeal arrived; null when the comment "
+        "had no review item before (the service keeps no allowed or rejected comments).",
     )
 
 

@@ -65,7 +65,9 @@ def test_an_appeal_creates_a_pending_appeal_item(
     assert body["context"]["article_id"] == "a-3"
     assert body["appeal"]["message"] == APPEAL["message"]
     assert body["appeal"]["author_id"] == "u-9"
-    assert body["appeal"]["original"]["decision"] == body["decision"]
+    assert body["appeal"]["original"] is None  # the service had no record of the comment
+    assert body["appeal"]["text"] == TEXT
+    assert body["appeal"]["scoring"]["decision"] == body["decision"]
     assert body["request_id"] == response.headers["x-request-id"]
     stored = queue.get_by_comment("c-77")
     assert stored is not None and stored.model_dump(mode="json") == {
@@ -115,13 +117,18 @@ def test_an_appeal_joins_the_comments_flag_item(
         text=TEXT,
         author_id="u-9",
     ).item
-    response = queue_client.post("/v1/appeals", json=APPEAL)
+    # The appeal may carry other text than was moderated (edited, or whitewashed): the
+    # record keeps what was moderated, the appeal keeps what it sent and its fresh score.
+    response = queue_client.post("/v1/appeals", json={**APPEAL, "text": "Nice article"})
     assert response.status_code == 200
     body = response.json()
     assert body["entered"] == "joined" and body["item_id"] == flagged.item_id
     assert body["kinds"] == ["flag", "appeal"] and body["kind"] == "appeal"
-    assert body["priority"] == 900 and body["model_version"] == "tiny-1"
+    assert body["priority"] == 900
+    assert (body["text"], body["model_version"], body["decision"]) == (TEXT, "old-1", "flag")
     assert body["appeal"]["original"]["model_version"] == "old-1"
+    assert body["appeal"]["text"] == "Nice article"
+    assert body["appeal"]["scoring"]["model_version"] == "tiny-1"
     assert body["created_at"] == flagged.model_dump(mode="json")["created_at"]
 
 

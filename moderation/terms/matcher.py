@@ -2,13 +2,17 @@
 
 Terms are compiled into a map from their first word to the full word sequences starting with
 it, so a comment costs one pass over its words plus a dict lookup per word, however many terms
-the site has. Matches are in normalised-text offsets; the Moderator maps them back.
+the site has. Terms in scripts written without spaces (Chinese, Japanese, Thai, ...) have no
+word boundaries to match at: they match wherever their characters appear, through one compiled
+alternation. Matches are in normalised-text offsets; the Moderator maps them back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from moderation.categories import Category
@@ -55,6 +59,16 @@ class _Entry:
     action: Action
 
 
+# Scripts written without spaces between words.
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
+
+
+def is_unspaced(words: tuple[str, ...]) -> bool:
+    """Whether a term's letters are all of scripts written without spaces."""
+    letters = [ch for ch in "".join(words) if ch.isalpha()]
+    return bool(letters) and all(unicodedata.name(ch, "").startswith(_UNSPACED) for ch in letters)
+
+
 class CompiledLists:
     """The active lists, compiled for matching, with a digest that versions them: the digest
     covers what the lists say (names, kinds, terms), so identical rules give one version."""
@@ -62,6 +76,7 @@ class CompiledLists:
     def __init__(self, lists: list[TermList]) -> None:
         self.lists = sorted(lists, key=lambda t: t.name)
         self._by_first: dict[str, list[_Entry]] = {}
+        self._by_string: dict[str, list[_Entry]] = {}
         for term_list in self.lists:
             for term in term_list.terms:
                 words = term_words(term.term)
@@ -73,9 +88,17 @@ class CompiledLists:
                     term.category,
                     term.action or "flag",
                 )
-                self._by_first.setdefault(words[0], []).append(entry)
+                if is_unspaced(words):
+                    self._by_string.setdefault("".join(words), []).append(entry)
+                else:
+                    self._by_first.setdefault(words[0], []).append(entry)
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e.words))  # longest phrase first
+        self._unspaced = (
+            re.compile("|".join(map(re.escape, sorted(self._by_string, key=len, reverse=True))))
+            if self._by_string
+            else None
+        )
         canonical = json.dumps(
             [t.model_dump(mode="json", exclude={"revision", "updated_at"}) for t in self.lists],
             sort_keys=True,
@@ -84,7 +107,7 @@ class CompiledLists:
 
     def match(self, normalized: str) -> TermMatches:
         """Every deny hit and allow span in normalised text, at word boundaries."""
-        if not self._by_first:
+        if not self._by_first and self._unspaced is None:
             return _NO_MATCHES
         by_first = self._by_first
         text = match_form(normalized)
@@ -92,6 +115,10 @@ class CompiledLists:
         words = [w for w, _, _ in found]
         deny: list[DenyHit] = []
         allow: list[tuple[int, int]] = []
+        if self._unspaced is not None and not text.isascii():
+            for m in self._unspaced.finditer(text):
+                for entry in self._by_string[m.group()]:
+                    self._record(entry, m.start(), m.end(), deny, allow)
         for i, word in enumerate(words):
             entries = by_first.get(word)
             if entries is None:
@@ -100,15 +127,18 @@ class CompiledLists:
                 n = len(entry.words)
                 if tuple(words[i : i + n]) != entry.words:
                     continue
-                start, end = found[i][1], found[i + n - 1][2]
-                if entry.kind == "allow":
-                    allow.append((start, end))
-                elif entry.category is not None:
-                    deny.append(
-                        DenyHit(
-                            start, end, entry.list_name, entry.term, entry.category, entry.action
-                        )
-                    )
+                self._record(entry, found[i][1], found[i + n - 1][2], deny, allow)
         if not deny and not allow:
             return _NO_MATCHES
         return TermMatches(deny=deny, allow=allow)
+
+    @staticmethod
+    def _record(
+        entry: _Entry, start: int, end: int, deny: list[DenyHit], allow: list[tuple[int, int]]
+    ) -> None:
+        if entry.kind == "allow":
+            allow.append((start, end))
+        elif entry.category is not None:
+            deny.append(
+                DenyHit(start, end, entry.list_name, entry.term, entry.category, entry.action)
+            )

@@ -243,3 +243,10 @@ def test_typographic_apostrophes_match_the_plain_one() -> None:
     lists = CompiledLists([_deny("don't care"), _allow("O’Hare")])
     assert _matched(lists, "I don’t care") == ["don’t care"]
     assert _matched(lists, "flying out of O'Hare") == ["o'hare"]
+
+
+def test_terms_in_scripts_without_spaces_match_inside_words() -> None:
+    lists = CompiledLists([_deny("笨蛋", "バカ")])
+    assert _matched(lists, "你是笨蛋啊") == ["笨蛋"]
+    assert _matched(lists, "お前はバカだ") == ["バカ"]
+    assert _matched(lists, "你是好人") == []

@@ -1,4 +1,4 @@
-"""The `moderation` command line: serve, check, classify, train, evaluate.
+"""The `moderation` command line: serve, check, classify, train, evaluate, lists.
 
 Commands are thin adapters over the library; a `ModerationError` becomes one `Error: …` line on
 stderr and the error's exit code.
@@ -64,11 +64,14 @@ def serve(host: str, port: int, workers: int, log_level: str) -> None:
     from moderation.policy import load_policy
     from moderation.queue.embedded import redis_for_serve
     from moderation.registry import load_bundle
-    from moderation.settings import get_settings
+    from moderation.settings import get_settings, site_lists_dir
+    from moderation.terms import ListStore
 
     settings = get_settings()
-    load_policy(settings.policy_path)  # fail here, with a clear message, not in a worker
+    # Fail here, with a clear message, not in a worker.
+    load_policy(settings.policy_path)
     load_bundle(settings.models_dir, settings.model_version)
+    ListStore(site_lists_dir(settings))
     with redis_for_serve(settings) as embedded:
         if embedded is not None:
             click.echo(f"Embedded Redis at {embedded.url} (data in {embedded})", err=True)
@@ -324,3 +327,48 @@ def evaluate(file: Path, model: str | None) -> None:
 if __name__ == "__main__":  # pragma: no cover - `python -m moderation.cli`
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     main()
+
+
+@main.group()
+def lists() -> None:
+    """The site's term lists (MODERATION_LISTS_DIR) over the shipped ones."""
+
+
+@lists.command("show")
+@click.option("--terms", "show_terms", is_flag=True, help="Print every term too.")
+@_errors_to_exit
+def lists_show(show_terms: bool) -> None:
+    """Print the lists in force and the policy version they make."""
+    from moderation.policy import load_policy
+    from moderation.settings import get_settings, site_lists_dir
+    from moderation.terms import ListStore
+
+    settings = get_settings()
+    store = ListStore(site_lists_dir(settings))
+    click.echo(f"{'name':<20} {'kind':<6} {'origin':<8} {'revision':>8} {'terms':>6}")
+    for term_list in store.all():
+        click.echo(
+            f"{term_list.name:<20} {term_list.kind:<6} {term_list.origin:<8} "
+            f"{term_list.revision:>8} {len(term_list.terms):>6}"
+        )
+        for term in term_list.terms if show_terms else []:
+            rule = f" -> {term.category} ({term.action})" if term.category else ""
+            click.echo(f"    {term.term}{rule}")
+    click.echo(f"policy version: {load_policy(settings.policy_path).version}+lists.{store.version}")
+
+
+@lists.command("check")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+@_errors_to_exit
+def lists_check(folder: Path | None) -> None:
+    """Validate a folder of list files (default: MODERATION_LISTS_DIR) before it goes live.
+
+    Exit code 3 names the first broken file, as `serve` would at start-up.
+    """
+    from moderation.settings import get_settings, site_lists_dir
+    from moderation.terms import ListStore
+
+    store = ListStore(folder or site_lists_dir(get_settings()))
+    site = [t for t in store.all() if t.origin == "site"]
+    terms = sum(len(t.terms) for t in site)
+    click.echo(f"ok: {len(site)} site lists, {terms} terms; lists version {store.version}")

@@ -14,8 +14,9 @@ from moderation.settings import get_settings
 
 
 @pytest.fixture
-def runner(tiny_models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def runner(tiny_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("MODERATION_MODELS_DIR", str(tiny_models_dir))
+    monkeypatch.setenv("MODERATION_STATE_DIR", str(tmp_path / "state"))  # never the checkout's
     get_settings.cache_clear()
     yield CliRunner()
     get_settings.cache_clear()
@@ -156,3 +157,33 @@ def test_train_refuses_a_bad_version_name_before_training(
     result = runner.invoke(main, args)
     assert result.exit_code == 4
     assert "invalid version name" in result.output
+
+
+def test_lists_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
+    lists = tmp_path / "state" / "lists"
+    lists.mkdir(parents=True)
+    (lists / "site-deny.toml").write_text(
+        'kind = "deny"\n[[terms]]\nterm = "numpty"\ncategory = "discourtesy"\n'
+    )
+    checked = runner.invoke(main, ["lists", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.startswith("ok: 1 site lists, 1 terms; lists version ")
+    shown = runner.invoke(main, ["lists", "show", "--terms"])
+    assert "site-deny" in shown.output and "numpty -> discourtesy (flag)" in shown.output
+    assert "places" in shown.output and "+lists." in shown.output
+
+
+def test_a_broken_list_file_stops_serve_and_fails_check(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Should the list check ever let serve through, an invalid Redis URL stops it (exit 2)
+    # instead of a server that never returns.
+    monkeypatch.setenv("MODERATION_REDIS_URL", "http://not-redis")
+    get_settings.cache_clear()
+    lists = tmp_path / "state" / "lists"
+    lists.mkdir(parents=True)
+    (lists / "bad.toml").write_text('kind = "deny"\n[[terms]]\nterm = "numpty"\n')
+    for args in (["lists", "check"], ["serve"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 3, (args, result.output)
+        assert "bad.toml" in result.output and "need a category" in result.output

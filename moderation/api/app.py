@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # Perspective requests may carry `context` (a parent comment, an article excerpt).
             perspective.PATH: 4 * single_comment_bytes,
         },
-        route_errors={perspective.PATH: perspective.too_large},
+        route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
     )
     for module in (moderate, appeals, lists, model, perspective, coral, health):
         app.include_router(module.router)

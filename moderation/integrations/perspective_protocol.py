@@ -1,5 +1,5 @@
-"""Perspective API's wire format: the AnalyzeComment request as pydantic models, the body
-parser, and errors in Google's shape.
+"""Perspective API's wire format: the AnalyzeComment request and answer as pydantic models,
+the body parser, and errors in Google's shape.
 
 Sources: conversationai/perspectiveapi (2-api/methods.md, limits.md) and the API's discovery
 document (as mirrored in APIs-guru/openapi-directory, googleapis.com/commentanalyzer/v1alpha1):
@@ -11,7 +11,7 @@ the `errorType` values limits.md lists. Fields it does not describe are ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
@@ -19,6 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from moderation.integrations.relaxed_json import to_strict
 
 PATH = "/v1alpha1/comments:analyze"
+SUGGEST_PATH = "/v1alpha1/comments:suggestscore"
 SCORE_TYPE = "PROBABILITY"
 #: Largest body read in the relaxed syntax (hand-written requests are small; strict JSON has
 #: no such limit).
@@ -79,6 +80,14 @@ def unavailable() -> PerspectiveError:
     )
 
 
+def not_found(message: str) -> PerspectiveError:
+    return PerspectiveError(message, error_type=None, status=404, google_status="NOT_FOUND")
+
+
+def unimplemented(message: str) -> PerspectiveError:
+    return PerspectiveError(message, error_type=None, status=501, google_status="UNIMPLEMENTED")
+
+
 def internal() -> PerspectiveError:
     return PerspectiveError(
         "Internal error encountered.", error_type=None, status=500, google_status="INTERNAL"
@@ -96,10 +105,13 @@ def _invalid_payload(description: str, field: str | None = None) -> PerspectiveE
 # -- the request --------------------------------------------------------------------------
 
 
-def _camel(camel: str, snake: str) -> Any:
+def _camel(camel: str, snake: str, description: str | None = None) -> Any:
     """Proto JSON accepts a field's lowerCamelCase name and its original snake_case one."""
     return Field(
-        default=None, validation_alias=AliasChoices(camel, snake), serialization_alias=camel
+        default=None,
+        validation_alias=AliasChoices(camel, snake),
+        serialization_alias=camel,
+        description=description,
     )
 
 
@@ -108,16 +120,22 @@ class _Message(BaseModel):
 
 
 class TextEntry(_Message):
+    """A piece of text: the comment, or context around it."""
+
     text: str | None = None
     type: str | None = Field(default=None, description="PLAIN_TEXT (HTML is refused).")
 
 
 class ArticleAndParentComment(_Message):
+    """Accepted and not used."""
+
     article: TextEntry | None = None
     parent_comment: TextEntry | None = _camel("parentComment", "parent_comment")
 
 
 class CommentContext(_Message):
+    """Accepted and not used: entries or articleAndParentComment, not both."""
+
     entries: list[TextEntry] | None = None
     article_and_parent_comment: ArticleAndParentComment | None = _camel(
         "articleAndParentComment", "article_and_parent_comment"
@@ -125,7 +143,11 @@ class CommentContext(_Message):
 
 
 class AttributeParameters(_Message):
-    score_type: str | None = _camel("scoreType", "score_type")
+    """How to score one attribute."""
+
+    score_type: str | None = _camel(
+        "scoreType", "score_type", "PROBABILITY (or unset): the only score type."
+    )
     score_threshold: float | None = Field(
         default=None,
         ge=0.0,
@@ -133,6 +155,7 @@ class AttributeParameters(_Message):
         allow_inf_nan=False,
         validation_alias=AliasChoices("scoreThreshold", "score_threshold"),
         serialization_alias="scoreThreshold",
+        description="Leave out the attribute, and its spans, when they score below this.",
     )
 
 
@@ -155,19 +178,88 @@ class AnalyzeCommentRequest(_Message):
         },
     )
 
-    comment: TextEntry | None = None
+    comment: TextEntry | None = Field(default=None, description="The comment to score.")
     context: CommentContext | None = None
     requested_attributes: dict[str, AttributeParameters | None] | None = _camel(
-        "requestedAttributes", "requested_attributes"
+        "requestedAttributes",
+        "requested_attributes",
+        "Attribute name (TOXICITY, INSULT, ...) to its parameters.",
     )
-    span_annotations: bool | None = _camel("spanAnnotations", "span_annotations")
-    languages: list[str] | None = None
-    do_not_store: bool | None = _camel("doNotStore", "do_not_store")
-    client_token: str | None = _camel("clientToken", "client_token")
-    session_id: str | None = _camel("sessionId", "session_id")
-    community_id: str | None = _camel("communityId", "community_id")
+    span_annotations: bool | None = _camel(
+        "spanAnnotations", "span_annotations", "Score each word too (spanScores)."
+    )
+    languages: list[str] | None = Field(
+        default=None,
+        description="ISO 639-1 or BCP-47 codes, all read by the model; unset: detected.",
+    )
+    do_not_store: bool | None = _camel(
+        "doNotStore", "do_not_store", "Accepted: nothing sent here is stored, whatever it says."
+    )
+    client_token: str | None = _camel("clientToken", "client_token", "Echoed in the answer.")
+    session_id: str | None = _camel("sessionId", "session_id", "Accepted and not used.")
+    community_id: str | None = _camel("communityId", "community_id", "Accepted and not used.")
     drop_unsupported_attributes: bool | None = _camel(
-        "dropUnsupportedAttributes", "drop_unsupported_attributes"
+        "dropUnsupportedAttributes",
+        "drop_unsupported_attributes",
+        "Answer without the attributes instead of failing when the language is not supported.",
+    )
+
+
+# -- the answer ---------------------------------------------------------------------------
+# `perspective.analyze` builds the answer as a dict; these models describe it (OpenAPI, the
+# discovery document) and a test validates real answers against them, extra fields forbidden.
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Score(_Answer):
+    """A score and its type."""
+
+    value: float = Field(ge=0.0, le=1.0, description="A calibrated probability, 4 decimals.")
+    type: Literal["PROBABILITY"] = Field(description="Always PROBABILITY.")
+
+
+class SpanScore(_Answer):
+    """The score of one word of the comment."""
+
+    begin: int = Field(description="The word's first UTF-16 code unit in the comment text.")
+    end: int = Field(description="One past the word's last UTF-16 code unit.")
+    score: Score
+
+
+class AttributeScores(_Answer):
+    """One requested attribute's scores."""
+
+    summary_score: Score = Field(alias="summaryScore", description="The whole comment's score.")
+    span_scores: list[SpanScore] | None = Field(
+        default=None,
+        alias="spanScores",
+        description="Word scores when spanAnnotations is true, those below the threshold left out.",
+    )
+
+
+class AnalyzeCommentResponse(_Answer):
+    """Perspective's AnalyzeComment answer, in proto3 JSON (empty fields left out)."""
+
+    attribute_scores: dict[str, AttributeScores] | None = Field(
+        default=None,
+        alias="attributeScores",
+        description="Scores by attribute name, in request order; those below their "
+        "scoreThreshold are left out.",
+    )
+    languages: list[str] = Field(
+        description="The request's languages, else the detected one (else the model's first)."
+    )
+    detected_languages: list[str] | None = Field(
+        default=None,
+        alias="detectedLanguages",
+        description="The detected language, also when languages were declared; absent when "
+        "the text is too short or mixed to tell.",
+    )
+    client_token: str | None = Field(
+        default=None, alias="clientToken", description="The request's clientToken."
     )
 
 

@@ -1,7 +1,10 @@
 """`POST /v1alpha1/comments:analyze`: Perspective API's AnalyzeComment, so a Perspective client
-switches to us by changing its base URL.
+switches to us by changing its base URL; and its Discovery document (`GET /$discovery/rest`,
+`GET /discovery/v1/apis/commentanalyzer/v1alpha1/rest`), so a client built from one (Google's
+client libraries) switches by changing its discovery URL. `comments:suggestscore` and `batch`
+answer 501 UNIMPLEMENTED.
 
-Every error on this route is in Google's shape (`integrations.perspective_protocol`), never
+Every error on these routes is in Google's shape (`integrations.perspective_protocol`), never
 in ours: the body is read, parsed and validated here, not by FastAPI, and nothing escapes to
 the app's error handlers. The `key` query parameter Perspective clients send is accepted and
 not checked yet (API keys arrive with their own issue). Scoring runs in the threadpool.
@@ -17,13 +20,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from moderation.api.errors_doc import inline_schema
-from moderation.integrations import perspective, perspective_protocol
+from moderation.integrations import perspective, perspective_discovery, perspective_protocol
 from moderation.integrations.perspective_protocol import AnalyzeCommentRequest, PerspectiveError
 from moderation.scoring import Moderator
 
 log = logging.getLogger("moderation.api.perspective")
 router = APIRouter(tags=["perspective"])
 PATH = perspective_protocol.PATH
+SUGGEST_PATH = perspective_protocol.SUGGEST_PATH
+BATCH_PATH = f"/{perspective_discovery.BATCH_PATH}"
+#: Routes whose every answer, a body over the cap included, is in Google's error shape.
+GOOGLE_SHAPED = (PATH, SUGGEST_PATH, BATCH_PATH)
 
 
 def _error(exc: PerspectiveError) -> JSONResponse:
@@ -53,7 +60,10 @@ _ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, sta
     summary="Perspective API AnalyzeComment",
     response_model=None,
     responses={
-        200: {"description": "`{attributeScores, languages, detectedLanguages, clientToken}`"},
+        200: {
+            "model": perspective_protocol.AnalyzeCommentResponse,
+            "description": "`{attributeScores, languages, detectedLanguages, clientToken}`",
+        },
         400: _ERROR_DOC,
         500: _ERROR_DOC,
         503: _ERROR_DOC,
@@ -96,3 +106,79 @@ def analyze(
         log.exception("perspective analyze failed, request_id=%s", request.state.request_id)
         return _error(perspective_protocol.internal())
     return JSONResponse(answer)
+
+
+# -- Discovery, and the methods not served ----------------------------------------------------
+
+
+def _discovery(request: Request, *, api: str, version: str) -> JSONResponse:
+    moderator: Moderator | None = getattr(request.app.state, "moderator", None)
+    try:
+        document = perspective_discovery.document(
+            str(request.base_url),
+            api=api,
+            version=version,
+            languages=moderator.supported_languages if moderator else None,
+        )
+    except PerspectiveError as exc:
+        return _error(exc)
+    return JSONResponse(document)
+
+
+_DISCOVERY_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The Discovery document; `rootUrl` is the URL this request came to."},
+    404: _ERROR_DOC,
+}
+
+
+@router.get(
+    "/$discovery/rest",
+    summary="Discovery document of the Perspective-compatible API",
+    response_model=None,
+    responses=_DISCOVERY_DOC,
+)
+def discovery(
+    request: Request,
+    version: Annotated[
+        str, Query(description="The API version: v1alpha1, the only one.")
+    ] = perspective_discovery.VERSION,
+) -> JSONResponse:
+    """Google's API Discovery format, describing this service: what Perspective's samples
+    (`discoveryServiceUrl=.../$discovery/rest?version=v1alpha1`) build their client from."""
+    return _discovery(request, api=perspective_discovery.NAME, version=version)
+
+
+@router.get(
+    "/discovery/v1/apis/{api}/{version}/rest",
+    summary="Discovery document, at Google's Discovery service path",
+    response_model=None,
+    responses=_DISCOVERY_DOC,
+)
+def discovery_v1(request: Request, api: str, version: str) -> JSONResponse:
+    """The same document for `commentanalyzer`/`v1alpha1`; any other API or version is a
+    404."""
+    return _discovery(request, api=api, version=version)
+
+
+@router.post(
+    SUGGEST_PATH,
+    summary="Perspective API SuggestCommentScore: not implemented",
+    response_model=None,
+    responses={501: _ERROR_DOC},
+)
+def suggest_score() -> JSONResponse:
+    """Answers 501 UNIMPLEMENTED in Google's error shape: score suggestions are not accepted
+    here yet. The body is not read."""
+    return _error(perspective_discovery.suggest_score_unimplemented())
+
+
+@router.post(
+    BATCH_PATH,
+    summary="Google batch requests: not implemented",
+    response_model=None,
+    responses={501: _ERROR_DOC},
+)
+def batch() -> JSONResponse:
+    """The discovery document's `batchPath`; answers 501 UNIMPLEMENTED in Google's error
+    shape. The body is not read."""
+    return _error(perspective_discovery.batch_unimplemented())

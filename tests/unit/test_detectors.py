@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-import timeit
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -406,16 +404,6 @@ def test_pathological_inputs_are_bounded(name: str) -> None:
     _check_invariants(text, findings)
 
 
-def test_typical_comment_is_fast() -> None:
-    # Generous bound (the measured figure is ~10-40 us): catches accidental regex blow-ups.
-    text = (
-        "I think the council made the right call here, but the article glosses over how the "
-        "funding will actually work. Would love to see a follow-up piece on the schools."
-    )
-    per_call = min(timeit.repeat(lambda: detect(text), number=200, repeat=3)) / 200
-    assert per_call < 1e-3
-
-
 # --- presidio synthetic PII (shared data, read at test time only) ------------------------
 
 _PRESIDIO_KINDS = {
@@ -429,13 +417,11 @@ _PRESIDIO_KINDS = {
 }
 
 
-def _presidio_path() -> Path:
-    root = default_data_dir() or Path("/nonexistent")
-    return root / "raw" / "presidio_synth_pii" / "synth_dataset_v2.json"
-
-
 def test_presidio_recall() -> None:
-    path = _presidio_path()
+    root = default_data_dir()
+    if root is None:
+        pytest.skip("no public data (MODERATION_DATA_DIR or ../shared/data)")
+    path = root / "raw" / "presidio_synth_pii" / "synth_dataset_v2.json"
     if not path.is_file():
         pytest.skip(f"{path} not present")
     rows = json.loads(path.read_text(encoding="utf-8"))

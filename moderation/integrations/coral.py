@@ -242,9 +242,11 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
-# The tags Coral's sanitiser lets through; anything else in angle brackets is the author's.
+# The tags Coral's sanitiser lets through, as it writes them (attributes always quoted);
+# anything else in angle brackets, "<i will find you>" included, is the author's.
 _CORAL_TAG = re.compile(
-    r"</?(?:a|b|blockquote|br|code|div|em|i|li|ol|p|pre|s|span|strike|strong|u|ul)\b[^<>]*>",
+    r"</?(?:a|b|blockquote|br|code|div|em|i|li|ol|p|pre|s|span|strike|strong|u|ul)"
+    r"""(?:\s+[\w:-]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*\s*/?>""",
     re.IGNORECASE,
 )
 

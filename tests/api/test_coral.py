@@ -134,6 +134,10 @@ def test_edited_reply_in_html_is_scored_as_text(coral_client: TestClient) -> Non
         "<you are a pathetic moron, shut the fuck up>",  # plain-text phase: not a tag
         "<p>ok</p><![CDATA[You are a pathetic moron, shut the fuck up.]]>",
         "<!-- You are a pathetic moron, shut the fuck up. -->",
+        # Words after a tag name Coral allows are still the author's, not attributes.
+        "<i think you are a pathetic moron, shut the fuck up>",
+        "<a pathetic moron, shut the fuck up>",
+        "<p>ok</p><em fucking moron shut the fuck up>",
     ],
 )
 def test_abuse_in_angle_brackets_is_not_dropped_as_markup(

@@ -153,3 +153,13 @@ def test_result_is_frozen() -> None:
 )
 def test_english_padded_with_another_script_is_not_foreign(text: str) -> None:
     assert detect(text).code is None
+
+
+@pytest.mark.parametrize(
+    "padding",
+    ["\n" * 1200, " . " * 1200, "\u200b" * 2000, "1234567890" * 150, "lol " * 400],
+)
+def test_filler_before_or_after_a_comment_does_not_hide_its_language(padding: str) -> None:
+    russian = "Ты тупой идиот, заткнись уже наконец и убирайся отсюда"
+    assert detect(padding + russian).code == "ru"
+    assert detect(russian + padding).code == "ru"

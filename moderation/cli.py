@@ -358,7 +358,9 @@ def lists_show(show_terms: bool) -> None:
 
 
 @lists.command("check")
-@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.argument(
+    "folder", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
 @_errors_to_exit
 def lists_check(folder: Path | None) -> None:
     """Validate a folder of list files (default: MODERATION_LISTS_DIR) before it goes live.

@@ -168,6 +168,8 @@ def test_lists_check_and_show(runner: CliRunner, tmp_path: Path) -> None:
     checked = runner.invoke(main, ["lists", "check"])
     assert checked.exit_code == 0, checked.output
     assert checked.output.startswith("ok: 1 site lists, 1 terms; lists version ")
+    missing = runner.invoke(main, ["lists", "check", str(tmp_path / "no-such-folder")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
     shown = runner.invoke(main, ["lists", "show", "--terms"])
     assert "site-deny" in shown.output and "numpty -> discourtesy (flag)" in shown.output
     assert "places" in shown.output and "+lists." in shown.output

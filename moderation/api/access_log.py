@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote
 
-_SECRET_PARAMS = re.compile(r"([?&](?:key|access_token)=)[^&\s]*", re.IGNORECASE)
+_PARAM = re.compile(r"([?&])([^=&\s]*)=([^&\s]*)")
+_SECRET_NAMES = frozenset({"key", "access_token"})
+
+
+def _redact(match: re.Match[str]) -> str:
+    """`?key=…` (however its name is percent-encoded or cased) becomes `?key=***`."""
+    if unquote(match.group(2)).lower() in _SECRET_NAMES:
+        return f"{match.group(1)}{match.group(2)}=***"
+    return match.group(0)
 
 
 class RedactKeys(logging.Filter):
@@ -15,7 +24,7 @@ class RedactKeys(logging.Filter):
         if isinstance(record.args, tuple) and len(record.args) >= 3:
             args = list(record.args)
             if isinstance(args[2], str) and "=" in args[2]:
-                args[2] = _SECRET_PARAMS.sub(r"\1***", args[2])
+                args[2] = _PARAM.sub(_redact, args[2])
                 record.args = tuple(args)
         return True
 

@@ -25,4 +25,5 @@ def test_key_parameters_are_redacted() -> None:
     line = _render("/v1alpha1/comments%3Aanalyze?key=AIzaSECRET&alt=json")
     assert "AIzaSECRET" not in line and "key=***&alt=json" in line
     assert "ACCESS" not in _render("/x?access_token=ACCESS")
+    assert "SECRET" not in _render("/x?%6Bey=SECRET&KEY=SECRET2")
     assert _render("/v1/moderate").endswith('"POST /v1/moderate HTTP/1.1" 200')

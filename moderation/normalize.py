@@ -3,13 +3,14 @@
 Owns the canonical form every comment is scored on: ``normalize`` (fast path, scoring) and
 ``normalize_with_offsets`` (same pipeline, plus for each normalised char the original span it
 came from, for evidence). Steps: (1) per-character NFKC; (2) drop format chars (Cf: zero-width,
-soft hyphen, bidi), Hangul fillers, combining marks (Mn) and controls (whitespace controls become
-spaces); (3) Latin letters with diacritics -> ASCII (``anyascii``), homoglyphs of Latin letters
-(``confusable-homoglyphs``) -> Latin only in whitespace tokens that contain a Latin letter, or
-in any token if the text has no other non-Latin letter, so real Cyrillic/Greek words are kept
-(no transliteration); (4) casefold, whitespace runs -> one space, strip; (5) leetspeak inside
-words only; (6) join >= 3 single letters split by one separator kind ('f.u.c.k'); (7) runs of
->= 3 identical letters -> 2, of ASCII punctuation -> 1. URLs and e-mails skip steps 5-7.
+soft hyphen, bidi), Hangul fillers, combining marks (Mn; not the vowel and tone marks of Thai
+and Indic scripts) and controls (whitespace controls become spaces); (3) Latin letters with
+diacritics -> ASCII (``anyascii``), homoglyphs of Latin letters (``confusable-homoglyphs``) ->
+Latin only in whitespace tokens that contain a Latin letter, or in any token if the text has
+no other non-Latin letter, so real Cyrillic/Greek words are kept (no transliteration);
+(4) casefold, whitespace runs -> one space, strip; (5) leetspeak inside words only; (6) join
+>= 3 single letters split by one separator kind ('f.u.c.k'); (7) runs of >= 3 identical
+letters -> 2, of ASCII punctuation -> 1. URLs and e-mails skip steps 5-7.
 """
 
 from __future__ import annotations
@@ -65,8 +66,23 @@ def _homoglyph(char: str) -> str | None:
     return _HOMOGLYPHS.get(char) or _HOMOGLYPHS.get(unicodedata.normalize("NFD", char)[0])
 
 
+# Scripts whose combining marks are vowels and tones, part of the word rather than decoration:
+# stripping them would turn Thai "เหยื่อ" (victim) into "เหยอ". Marks of any other script
+# (the combining diacritics of strike-through or "zalgo" obfuscation above all) are dropped.
+_MARK_SCRIPTS = (
+    "THAI", "LAO", "TIBETAN", "MYANMAR", "KHMER", "DEVANAGARI", "BENGALI", "GURMUKHI",
+    "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA",
+)  # fmt: skip
+
+
+def _dropped_mark(ch: str) -> bool:
+    return unicodedata.category(ch) == "Mn" and not unicodedata.name(ch, "").startswith(
+        _MARK_SCRIPTS
+    )
+
+
 def _fold(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if unicodedata.category(ch) != "Mn")
+    return "".join(ch for ch in text.casefold() if not _dropped_mark(ch))
 
 
 def _char_info(char: str) -> tuple[str, str, str]:
@@ -80,7 +96,7 @@ def _char_info(char: str) -> tuple[str, str, str]:
     has_latin = has_confusable = has_other = False
     for ch in unicodedata.normalize("NFKC", char):
         category = unicodedata.category(ch)
-        if category in ("Mn", "Cf") or ch in _INVISIBLE:
+        if category == "Cf" or ch in _INVISIBLE or _dropped_mark(ch):
             continue
         if category == "Cc":
             plain.append(" " if ch.isspace() else "")

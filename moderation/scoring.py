@@ -27,7 +27,7 @@ from moderation.policy import Action, Policy, load_policy
 from moderation.registry import active_version, load_bundle, read_card
 from moderation.schemas import Evidence, Language, ModerationResult, Triggered
 from moderation.settings import Settings, get_settings, site_lists_dir
-from moderation.terms import CompiledLists, ListStore, TermMatches
+from moderation.terms import NO_MATCHES, CompiledLists, ListStore, TermMatches
 
 # Doxing has no public comment data: the model only learned from synthetic PII sentences, so
 # on its own it may raise doxing to this cap (below any sensible flag threshold); a PII
@@ -89,8 +89,12 @@ class Moderator:
         version: str | None = None,
         policy: Policy | None = None,
         settings: Settings | None = None,
+        strict_lists: bool = True,
     ) -> Moderator:
-        """Load the active (or named) model version, verified against its manifest."""
+        """Load the active (or named) model version, verified against its manifest.
+
+        `strict_lists=False` leaves a broken site term list out (logged) instead of failing:
+        for API workers, which `serve` has already checked and uvicorn may restart."""
         settings = settings or get_settings()
         models_dir = models_dir or settings.models_dir
         version = version or settings.model_version or active_version(models_dir)
@@ -103,7 +107,7 @@ class Moderator:
             card=card,
             max_text_chars=settings.max_text_chars,
             max_evidence_spans=settings.max_evidence_spans,
-            lists=ListStore(site_lists_dir(settings)),
+            lists=ListStore(site_lists_dir(settings), strict=strict_lists),
         )
 
     # -- public ---------------------------------------------------------------------------
@@ -154,14 +158,13 @@ class Moderator:
         ]
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, 7) final scores without decisions or evidence (evaluation, benchmarks)."""
-        lists = self._lists()
+        """(n, 7) scores of the model and detectors, without decisions or evidence, for
+        evaluation, threshold choice and benchmarks. The site's term lists are left out, so
+        figures measure the model and do not depend on a local folder."""
         normalized = [normalize(t) for t in texts]
-        matches = [lists.match(n) for n in normalized]
-        matrix = self.scorer.scores_batch(normalized, [m.allow for m in matches])
+        matrix = self.scorer.scores_batch(normalized)
         for k, (text, norm) in enumerate(zip(texts, normalized, strict=True)):
-            row, _, floors = self._final_scores(text, norm, matrix[k], matches[k])
-            matrix[k] = self.lifted(row, floors)
+            matrix[k], _, _ = self._final_scores(text, norm, matrix[k], NO_MATCHES)
         return matrix
 
     @property

@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        moderator = app.state.moderator = Moderator.load(settings=settings, policy=policy)
+        moderator = app.state.moderator = Moderator.load(
+            settings=settings, policy=policy, strict_lists=False
+        )
         if moderator.lists is not None:
             moderator.lists.start_watching()  # reloads off the request path
         normalize.warm_up()

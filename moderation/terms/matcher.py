@@ -3,20 +3,21 @@
 Terms are compiled into a map from their first word to the full word sequences starting with
 it, so a comment costs one pass over its words plus a dict lookup per word, however many terms
 the site has. Terms in scripts written without spaces (Chinese, Japanese, Thai, ...) have no
-word boundaries to match at: they match wherever their characters appear, through one compiled
-alternation. Matches are in normalised-text offsets; the Moderator maps them back.
+word boundaries to match at: they match wherever their characters appear, overlapping ones
+included, through a map from first character to terms. Matches are in normalised-text offsets;
+the Moderator maps them back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from moderation.categories import Category
 from moderation.features import WORD_RE
+from moderation.normalize import normalize
 from moderation.policy import Action
 from moderation.terms.model import TermList, match_form, term_words
 
@@ -46,7 +47,7 @@ class TermMatches:
         return bool(self.deny or self.allow)
 
 
-_NO_MATCHES = TermMatches()
+NO_MATCHES = TermMatches()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +61,14 @@ class _Entry:
 
 
 # Scripts written without spaces between words.
-_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
+_UNSPACED = (
+    "CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN",
+)  # fmt: skip
 
 
 def is_unspaced(words: tuple[str, ...]) -> bool:
     """Whether a term's letters are all of scripts written without spaces."""
-    letters = [ch for ch in "".join(words) if ch.isalpha()]
+    letters = [ch for ch in "".join(words) if ch.isalpha() or ch == "々"]
     return bool(letters) and all(unicodedata.name(ch, "").startswith(_UNSPACED) for ch in letters)
 
 
@@ -89,16 +92,16 @@ class CompiledLists:
                     term.action or "flag",
                 )
                 if is_unspaced(words):
-                    self._by_string.setdefault("".join(words), []).append(entry)
+                    # The normalised term itself, marks included (Thai vowels are not \w).
+                    string = "".join(match_form(normalize(term.term)).split())
+                    self._by_string.setdefault(string, []).append(entry)
                 else:
                     self._by_first.setdefault(words[0], []).append(entry)
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e.words))  # longest phrase first
-        self._unspaced = (
-            re.compile("|".join(map(re.escape, sorted(self._by_string, key=len, reverse=True))))
-            if self._by_string
-            else None
-        )
+        self._by_first_char: dict[str, list[str]] = {}
+        for string in sorted(self._by_string, key=len, reverse=True):
+            self._by_first_char.setdefault(string[0], []).append(string)
         canonical = json.dumps(
             [t.model_dump(mode="json", exclude={"revision", "updated_at"}) for t in self.lists],
             sort_keys=True,
@@ -107,18 +110,20 @@ class CompiledLists:
 
     def match(self, normalized: str) -> TermMatches:
         """Every deny hit and allow span in normalised text, at word boundaries."""
-        if not self._by_first and self._unspaced is None:
-            return _NO_MATCHES
+        if not self._by_first and not self._by_first_char:
+            return NO_MATCHES
         by_first = self._by_first
         text = match_form(normalized)
         found = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
         words = [w for w, _, _ in found]
         deny: list[DenyHit] = []
         allow: list[tuple[int, int]] = []
-        if self._unspaced is not None and not text.isascii():
-            for m in self._unspaced.finditer(text):
-                for entry in self._by_string[m.group()]:
-                    self._record(entry, m.start(), m.end(), deny, allow)
+        if self._by_first_char and not text.isascii():
+            for start, char in enumerate(text):
+                for string in self._by_first_char.get(char, ()):
+                    if text.startswith(string, start):
+                        for entry in self._by_string[string]:
+                            self._record(entry, start, start + len(string), deny, allow)
         for i, word in enumerate(words):
             entries = by_first.get(word)
             if entries is None:
@@ -129,7 +134,7 @@ class CompiledLists:
                     continue
                 self._record(entry, found[i][1], found[i + n - 1][2], deny, allow)
         if not deny and not allow:
-            return _NO_MATCHES
+            return NO_MATCHES
         return TermMatches(deny=deny, allow=allow)
 
     @staticmethod

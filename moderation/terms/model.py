@@ -31,7 +31,7 @@ MAX_TERM_WORDS = 8
 
 
 # Phone keyboards type ’ for the apostrophe; terms and comments are matched with one form.
-_APOSTROPHES = str.maketrans(dict.fromkeys("’ʼ‘′", "'"))
+_APOSTROPHES = str.maketrans(dict.fromkeys("’ʼ‘′`´ꞌ", "'"))
 
 
 def match_form(normalized: str) -> str:

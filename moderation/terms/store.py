@@ -80,14 +80,19 @@ class ListStore:
         *,
         shipped_dir: Path = SHIPPED_DIR,
         check_interval: float = 1.0,
+        strict: bool = True,
     ) -> None:
+        """`strict`: a broken site file raises `PolicyError` (start-up checks, the CLI);
+        otherwise it is left out and logged, and named in `problems` (an API worker, which
+        uvicorn may restart at any time, must come up with the lists it can read)."""
         self.site_dir = site_dir
         self.shipped_dir = shipped_dir
         self.check_interval = check_interval
+        self.problems: list[str] = []
         self._lock = threading.Lock()
         self._shipped = {p.stem: read_list_file(p, "shipped") for p in self._files(shipped_dir)}
         self._signature = self._site_signature()
-        self._lists = self._merge(self._read_site())
+        self._lists = self._merge(self._read_site() if strict else self._read_site_leniently())
         self._compiled = CompiledLists(list(self._lists.values()))
         self._checked = time.monotonic()
         self._watcher: threading.Thread | None = None
@@ -113,6 +118,16 @@ class ListStore:
 
     def _read_site(self) -> dict[str, TermList]:
         return {p.stem: read_list_file(p, "site") for p in self._files(self.site_dir)}
+
+    def _read_site_leniently(self) -> dict[str, TermList]:
+        lists: dict[str, TermList] = {}
+        for path in self._files(self.site_dir):
+            try:
+                lists[path.stem] = read_list_file(path, "site")
+            except PolicyError as exc:
+                log.error("term list left out: %s", exc.message)
+                self.problems.append(exc.message)
+        return lists
 
     def _merge(self, site: dict[str, TermList]) -> dict[str, TermList]:
         return {**self._shipped, **site}
@@ -158,6 +173,7 @@ class ListStore:
                 lists = self._merge(self._read_site())
             except PolicyError as exc:
                 log.error("term lists not reloaded, keeping the previous ones: %s", exc.message)
+                self.problems = [exc.message]
                 self._signature = signature  # don't retry the same broken file every second
                 if strict:
                     raise ListsBroken(
@@ -169,6 +185,7 @@ class ListStore:
             self._lists = lists
             self._compiled = CompiledLists(list(lists.values()))
             self._signature = signature
+            self.problems = []
             log.info("term lists reloaded: version %s", self._compiled.digest)
 
     @property

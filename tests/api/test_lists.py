@@ -164,3 +164,40 @@ def test_a_flag_term_flags_even_where_flag_and_reject_thresholds_meet(
     result = _moderate(shipped_client, "Anyone else here follow crypto signals?")
     [spam] = [t for t in result["triggered"] if t["category"] == "spam"]
     assert (result["decision"], spam["action"]) == ("flag", "flag")
+
+
+def test_a_worker_starts_despite_a_broken_list_file(settings: Settings) -> None:
+    # serve refuses a broken folder up front; a worker that uvicorn restarts later must still
+    # come up, with the lists that read fine, and say what it left out.
+    folder = settings.lists_dir
+    assert folder is not None
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_text('kind = "deny"\n[[terms]]\nterm = "x"\n')
+    (folder / "good.toml").write_text(
+        'kind = "deny"\n[[terms]]\nterm = "numpty"\ncategory = "discourtesy"\n'
+    )
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/readyz").json()
+        assert ready["status"] == "ready"
+        [problem] = ready["term_lists"]["problems"]
+        assert "broken.toml" in problem
+        numpty = client.post("/v1/moderate", json={"text": "what a numpty"}).json()
+        assert any(e["source"] == "list:good" for t in numpty["triggered"] for e in t["evidence"])
+
+
+def test_evaluation_scores_leave_site_lists_out(settings: Settings) -> None:
+    from moderation.scoring import Moderator
+    from moderation.terms import TermListBody
+
+    moderator = Moderator.load(settings=settings)
+    before = moderator.score_texts(["what a numpty"])
+    assert moderator.lists is not None
+    moderator.lists.put(
+        "site-deny",
+        TermListBody.model_validate(
+            {"kind": "deny", "terms": [{"term": "numpty", "category": "spam", "action": "reject"}]}
+        ),
+    )
+    assert moderator.moderate("what a numpty").decision == "reject"
+    # Figures measure the model: a local folder of lists does not change them.
+    assert (moderator.score_texts(["what a numpty"]) == before).all()

@@ -243,6 +243,7 @@ def test_typographic_apostrophes_match_the_plain_one() -> None:
     lists = CompiledLists([_deny("don't care"), _allow("O’Hare")])
     assert _matched(lists, "I don’t care") == ["don’t care"]
     assert _matched(lists, "flying out of O'Hare") == ["o'hare"]
+    assert _matched(lists, "I don`t care") == ["don`t care"]
 
 
 def test_terms_in_scripts_without_spaces_match_inside_words() -> None:
@@ -250,3 +251,13 @@ def test_terms_in_scripts_without_spaces_match_inside_words() -> None:
     assert _matched(lists, "你是笨蛋啊") == ["笨蛋"]
     assert _matched(lists, "お前はバカだ") == ["バカ"]
     assert _matched(lists, "你是好人") == []
+
+
+def test_unspaced_terms_overlap_and_keep_their_marks() -> None:
+    lists = CompiledLists([_deny("人渣", "你妈", "操你", "人々", "เหี้ย"), _allow("黑人")])
+    assert sorted(_matched(lists, "他是黑人渣")) == ["人渣", "黑人"]
+    assert sorted(_matched(lists, "操你妈的")) == ["你妈", "操你"]
+    assert _matched(lists, "多くの人々が来た") == ["人々"]
+    # Thai vowels and tones are combining marks: kept, so "victim" is not the swear word.
+    assert _matched(lists, "ผู้เสียหายเป็นเหยื่อของการฉ้อโกง") == []
+    assert _matched(lists, "ไอ้เหี้ย") == ["เหี้ย"]

@@ -25,10 +25,17 @@ def readyz(request: Request) -> JSONResponse:
         redis.update(queue.ping())
         checks["redis"] = redis["reachable"]
     ready = all(checks.values())
-    body = {
+    body: dict[str, Any] = {
         "status": "ready" if ready else "not_ready",
         "checks": checks,
         "model_version": moderator.model_version if moderator else None,
         "redis": redis,
     }
+    if moderator is not None and moderator.lists is not None:
+        # A broken site list file does not stop scoring (the lists that read fine are in
+        # force), but the operator should see it.
+        body["term_lists"] = {
+            "version": moderator.lists.version,
+            "problems": moderator.lists.problems,
+        }
     return JSONResponse(status_code=200 if ready else 503, content=body)

@@ -374,3 +374,111 @@ def lists_check(folder: Path | None) -> None:
     site = [t for t in store.all() if t.origin == "site"]
     terms = sum(len(t.terms) for t in site)
     click.echo(f"ok: {len(site)} site lists, {terms} terms; lists version {store.version}")
+
+
+@main.group("queue")
+def queue_group() -> None:
+    """The review queue: figures, and decided items as labelled JSONL."""
+
+
+def _cli_queue() -> Any:
+    """The review queue of REDIS_URL, else of the embedded Redis a running `serve` owns."""
+    from moderation.errors import QueueUnavailable
+    from moderation.queue import open_queue
+    from moderation.queue.embedded import EmbeddedRedis
+    from moderation.settings import get_settings
+
+    settings = get_settings()
+    if not settings.redis_url:
+        server = EmbeddedRedis(settings.state_dir / "redis")
+        if not server.socket.exists():
+            raise QueueUnavailable(
+                "no Redis: set REDIS_URL, or start `moderation serve` (its embedded Redis "
+                f"serves {settings.state_dir / 'redis'})"
+            )
+        settings = settings.model_copy(update={"redis_url": server.url})
+    return open_queue(settings)
+
+
+@queue_group.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of GET /v1/queue/stats.")
+@_errors_to_exit
+def queue_stats(as_json: bool) -> None:
+    """Depth by state and kind, oldest pending age, decisions by outcome and moderator,
+    median time to decision, and the model's precision/recall on audit items."""
+    figures = _cli_queue().stats()
+    if as_json:
+        click.echo(figures.model_dump_json(indent=2))
+        return
+    depth = figures.depth
+    click.echo(
+        f"depth: {depth['pending']} pending, {depth['claimed']} claimed, {depth['decided']} decided"
+    )
+    for state, kinds in figures.depth_by_kind.items():
+        shown = ", ".join(f"{kind} {n}" for kind, n in kinds.items() if n)
+        click.echo(f"  {state}: {shown or '-'}")
+    age = figures.oldest_pending_age_seconds
+    click.echo(f"oldest pending: {'-' if age is None else f'{age:.1f} s'}")
+    decisions = figures.decisions
+    outcomes = ", ".join(f"{k} {v}" for k, v in decisions.by_outcome.items())
+    click.echo(f"decisions: {decisions.total} ({outcomes})")
+    for moderator, n in decisions.by_moderator.items():
+        click.echo(f"  {moderator}: {n}")
+    median = decisions.median_seconds_to_decision
+    shown_median = "-" if median is None else f"{median:.1f} s"
+    click.echo(f"median time to decision: {shown_median} (latest {decisions.sample})")
+    audit = figures.audit
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1%}"
+
+    click.echo(
+        f"audit items decided: {audit.decided}; model agreement {pct(audit.agreement)}, "
+        f"precision {pct(audit.precision)}, recall {pct(audit.recall)}"
+    )
+
+
+@queue_group.command("export")
+@click.option(
+    "--since",
+    default=None,
+    help="Only items decided at or after this ISO date or time (UTC unless it says).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Output JSONL (default: stdout).",
+)
+@_errors_to_exit
+def queue_export(since: str | None, output: IO[str]) -> None:
+    """Write decided items as labelled JSONL: `text`, the seven category columns (0/1) and
+    provenance, the format `moderation evaluate` and the training loader read."""
+    from datetime import UTC, datetime
+
+    from tqdm import tqdm
+
+    from moderation.errors import InvalidInput
+    from moderation.queue.stats import count_decided, export_rows
+
+    since_ms = None
+    if since is not None:
+        try:
+            moment = datetime.fromisoformat(since)
+        except ValueError as exc:
+            raise InvalidInput(f"--since {since!r} is not an ISO date or time") from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        since_ms = int(moment.timestamp() * 1000)
+    queue = _cli_queue()
+    to_file = output.name != "<stdout>"
+    total = count_decided(queue, since_ms=since_ms) if to_file else None
+    written = 0
+    with tqdm(total=total, unit="item", disable=not to_file, file=sys.stderr) as bar:
+        for row in export_rows(queue, since_ms=since_ms):
+            output.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+            written += 1
+            bar.update(1)
+    if to_file:
+        click.echo(f"{written} decided items written to {output.name}", err=True)

@@ -12,7 +12,16 @@ from moderation import __version__, language, normalize
 from moderation.api import access_log
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
-from moderation.api.routes import appeals, coral, health, lists, model, moderate, perspective
+from moderation.api.routes import (
+    appeals,
+    coral,
+    health,
+    lists,
+    model,
+    moderate,
+    perspective,
+    queue,
+)
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
@@ -77,6 +86,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
     )
-    for module in (moderate, appeals, lists, model, perspective, coral, health):
+    for module in (moderate, appeals, lists, model, perspective, coral, health, queue):
         app.include_router(module.router)
     return app

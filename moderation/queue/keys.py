@@ -10,6 +10,16 @@ plenty for a comment queue). Layout, with the default prefix `moderation`:
 | `moderation:{queue}:pending` | zset | item ids waiting for a moderator, by `pending_score` |
 | `moderation:{queue}:claimed` | zset | item ids leased to a moderator, by lease expiry (ms) |
 | `moderation:{queue}:decided` | zset | item ids a moderator decided, by decision time (ms) |
+| `moderation:{queue}:reporters:<item_id>` | set | reader ids that reported the item |
+| `moderation:{queue}:counts` | hash | decision counters (`outcome:<o>`, `moderator:<m>`, …) |
+| `moderation:{queue}:audit` | stream | the audit log: one entry per decision |
+| `moderation:{queue}:outbox` | stream | one webhook message per decision (below) |
+
+The outbox contract (written by `scripts.DECIDE` in the same script as the decision, read by
+the webhook deliverer): each stream entry has the fields `event` (`"decision"`), `item_id` and
+`body`, the exact JSON document the comment system receives:
+`{"event", "item_id", "comment_id", "outcome", "labels", "note", "moderator", "decided_at"
+(ISO 8601 UTC, milliseconds, `Z`), "kinds", "automated_decision", "appeal"}`.
 """
 
 from __future__ import annotations
@@ -69,6 +79,27 @@ class QueueKeys:
     @property
     def decided(self) -> str:
         return f"{self.base}:decided"
+
+    def reporters(self, item_id: str) -> str:
+        return f"{self.base}:reporters:{item_id}"
+
+    @property
+    def item_prefix(self) -> str:
+        """The item keys' common start: scripts that find item ids in a zset build the keys
+        from it (same hash tag, so the same cluster slot)."""
+        return f"{self.base}:item:"
+
+    @property
+    def counts(self) -> str:
+        return f"{self.base}:counts"
+
+    @property
+    def audit(self) -> str:
+        return f"{self.base}:audit"
+
+    @property
+    def outbox(self) -> str:
+        return f"{self.base}:outbox"
 
     @property
     def pattern(self) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from moderation.errors import ModerationError
@@ -13,6 +14,7 @@ from moderation.errors import ModerationError
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 CORAL_SECRET_MIN_CHARS = 16
+WEBHOOK_SECRET_MIN_CHARS = 16
 
 
 class SettingsError(ModerationError):
@@ -95,6 +97,35 @@ class Settings(BaseSettings):
         description="Signing secret of Coral's external moderation phase; several "
         "comma-separated ones are all accepted. Unset: `/v1/integrations/coral` refuses requests.",
     )
+    webhook_url: str | None = Field(
+        default=None,
+        description="The comment system's URL (http or https) that moderator outcomes are "
+        "POSTed to, signed. Unset: no delivery; outcomes wait in the Redis outbox.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of the outcome webhook's HMAC-SHA256 signature, at least 16 "
+        "characters; required when `webhook_url` is set.",
+    )
+    webhook_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Seconds one webhook delivery may take in all (connect, send, answer).",
+    )
+    webhook_retry_initial: float = Field(
+        default=1.0,
+        gt=0,
+        le=3600,
+        description="Seconds before the first retry of a failed webhook delivery; each further "
+        "retry waits twice as long as the one before.",
+    )
+    webhook_retry_max: float = Field(
+        default=300.0,
+        gt=0,
+        le=86_400,
+        description="Longest wait between two webhook delivery attempts, in seconds.",
+    )
 
     @field_validator("coral_signing_secret")
     @classmethod
@@ -109,6 +140,54 @@ class Settings(BaseSettings):
                 f"{CORAL_SECRET_MIN_CHARS} characters (Coral's are 'empsec_' + 64+ hex digits)"
             )
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_is_http(cls, value: str | None) -> str | None:
+        """Blank means unset; otherwise an http(s) URL with a host and no credentials."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError as exc:
+            raise SettingsError(f"MODERATION_WEBHOOK_URL is not a URL: {exc}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError("MODERATION_WEBHOOK_URL must be an http:// or https:// URL")
+        if parts.username is not None or parts.password is not None:
+            raise SettingsError(
+                "MODERATION_WEBHOOK_URL may not carry credentials: receivers authenticate "
+                "deliveries by their signature (MODERATION_WEBHOOK_SECRET)"
+            )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_is_strong(cls, value: SecretStr | None) -> SecretStr | None:
+        """Blank means unset; a set secret needs WEBHOOK_SECRET_MIN_CHARS."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value()) < WEBHOOK_SECRET_MIN_CHARS:
+            raise SettingsError(
+                f"MODERATION_WEBHOOK_SECRET needs at least {WEBHOOK_SECRET_MIN_CHARS} characters"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_is_signed(self) -> Settings:
+        require_webhook_secret(self)
+        return self
+
+
+def require_webhook_secret(settings: Settings) -> None:
+    """Refuse a webhook URL without a secret: the receiver could not tell our deliveries from
+    anyone else's. (Also called where settings were copied without validation.)"""
+    if settings.webhook_url and settings.webhook_secret is None:
+        raise SettingsError(
+            "MODERATION_WEBHOOK_URL is set but MODERATION_WEBHOOK_SECRET is not: set the secret "
+            "the comment system verifies deliveries with, or unset the URL"
+        )
 
 
 def site_lists_dir(settings: Settings) -> Path:

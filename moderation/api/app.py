@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,8 +26,9 @@ from moderation.api.routes import (
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
+from moderation.queue.webhook import start_deliverer
 from moderation.scoring import Moderator
-from moderation.settings import Settings, get_settings
+from moderation.settings import Settings, get_settings, require_webhook_secret
 
 log = logging.getLogger("moderation.api")
 
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Fail fast on a broken policy: before the server accepts a connection.
     policy = load_policy(settings.policy_path)
+    require_webhook_secret(settings)  # settings copied with model_copy skip their validators
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,11 +55,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         normalize.warm_up()
         language.warm_up()
         app.state.queue = open_queue(settings)  # connects lazily: a down Redis is no obstacle
+        # Sends moderator outcomes from the Redis outbox, in a thread of its own.
+        app.state.webhook = start_deliverer(settings, app.state.queue and app.state.queue.client)
         log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
         yield
         if moderator.lists is not None:
             moderator.lists.stop_watching()
         app.state.moderator = None
+        if app.state.webhook is not None:  # waits for a delivery in flight, off the loop
+            await asyncio.to_thread(app.state.webhook.stop)
         close_queue(app.state.queue)
 
     app = FastAPI(
@@ -69,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.moderator = None
     app.state.queue = None
+    app.state.webhook = None
     install_error_handlers(app)
     # One comment can take at most 12 bytes per character as JSON (a surrogate pair escaped
     # as two \uXXXX), plus room for the other fields.

@@ -1,0 +1,548 @@
+"""The outcome webhook: deliver the outbox's entries to the comment system, signed, retried.
+
+The queue appends each moderator decision to the outbox stream `<prefix>:{queue}:outbox`
+(fields `event`, `item_id` and `body`, the JSON text to POST) in the same atomic step as the
+decision. A `WebhookDeliverer` thread reads the stream with the consumer group `webhook` and
+POSTs each entry's `body` to `settings.webhook_url`:
+
+- a 2xx answer acknowledges the entry: XACK and XDEL, so it is never sent again;
+- anything else (another status, a timeout, a refused connection) schedules a retry after
+  `webhook_retry_initial` seconds, doubling per attempt up to `webhook_retry_max`, forever.
+
+Every entry a deliverer has taken is in the schedule, a sorted set of entry ids scored by the
+time (ms, Redis's clock) the entry may next be taken. Taking is one Lua script: it takes due
+entries (pushing their time a lease into the future, so no other deliverer takes them while
+this one POSTs) and new ones from the group, atomically. So several threads or processes on
+one Redis never send one entry at the same time, an entry a stopped or killed process held is
+taken by the next one when its lease or retry time comes, and attempts are counted across
+processes. Keys, all under the queue's hash tag:
+
+| key | type | holds |
+|---|---|---|
+| `<prefix>:{queue}:outbox` | stream | undelivered outcomes (written by the queue) |
+| `<prefix>:{queue}:outbox:schedule` | zset | taken entry ids by next attempt time (ms) |
+| `<prefix>:{queue}:outbox:attempts` | hash | entry id → failed attempts so far |
+| `<prefix>:{queue}:outbox:errors` | hash | entry id → the last failure, for operators |
+
+Signature: `X-Moderation-Signature: sha256=<hex>`, the HMAC-SHA256 with the secret of
+`<X-Moderation-Timestamp>.<body>`; `X-Moderation-Delivery` is the entry id, the same on every
+attempt, for the receiver to drop repeats (a 2xx lost on the way back means a second send).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import http.client
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import redis
+from redis.exceptions import RedisError, ResponseError
+
+from moderation import __version__
+from moderation.queue.keys import QueueKeys
+from moderation.settings import Settings, require_webhook_secret
+
+log = logging.getLogger("moderation.webhook")
+
+GROUP = "webhook"
+DEFAULT_BATCH = 20
+DEFAULT_POLL_SECONDS = 0.5
+# How long past the delivery timeout a taken entry stays with its deliverer. Another one
+# takes it after that, so it bounds the wait after a process dies mid-delivery.
+LEASE_MARGIN_SECONDS = 25.0
+MAX_ERROR_CHARS = 300
+REDIS_RETRY_SECONDS = (0.5, 10.0)  # wait after a Redis error: first, longest
+
+# Take up to `count` entries to deliver: due retries first, then new entries of the stream.
+#
+# KEYS[1] outbox stream   KEYS[2] schedule zset   KEYS[3] attempts hash   KEYS[4] errors hash
+# ARGV[1] group           ARGV[2] consumer        ARGV[3] count           ARGV[4] lease (ms)
+#
+# Each entry taken is claimed by the consumer (XCLAIM ... FORCE re-creates a pending entry a
+# deleted consumer lost) and scheduled at now + lease: the lease token. An id in the schedule
+# whose entry left the stream is dropped with its counts.
+# Returns {now_ms, next_due_ms or -1, {id, lease, attempts, field, value, ...}, ...}.
+TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local count = tonumber(ARGV[3])
+local lease = now + tonumber(ARGV[4])
+local out = {}
+local function add(id, fields)
+  redis.call('ZADD', KEYS[2], lease, id)
+  local row = {id, tostring(lease), redis.call('HGET', KEYS[3], id) or '0'}
+  for _, v in ipairs(fields) do row[#row + 1] = v end
+  out[#out + 1] = row
+end
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, count)
+for _, id in ipairs(due) do
+  local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id, 'FORCE')
+  if #claimed == 0 or not claimed[1][2] then
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('HDEL', KEYS[3], id)
+    redis.call('HDEL', KEYS[4], id)
+  else
+    add(id, claimed[1][2])
+  end
+end
+if #out < count then
+  local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', count - #out,
+                          'STREAMS', KEYS[1], '>')
+  if read then
+    for _, entry in ipairs(read[1][2]) do
+      if entry[2] then add(entry[1], entry[2]) end
+    end
+  end
+end
+local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local result = {now, first[2] and math.floor(tonumber(first[2])) or -1}
+for _, row in ipairs(out) do result[#result + 1] = row end
+return result
+"""
+
+# Put a taken entry back in the schedule, if this deliverer still holds it.
+#
+# KEYS[1] schedule zset   KEYS[2] attempts hash   KEYS[3] errors hash
+# ARGV[1] entry id        ARGV[2] lease token (its score when taken)
+# ARGV[3] "1" = a failed attempt: count it, wait first * 2^(attempts-1) capped at max;
+#         "0" = not attempted: wait ARGV[6] ms
+# ARGV[4] first retry (ms)   ARGV[5] longest wait (ms)   ARGV[6] wait when not attempted (ms)
+# ARGV[7] the failure, kept for operators ("" = keep the last one)
+# Returns {attempts, wait_ms}, or -1 when the lease was lost (another deliverer has the
+# entry, or it was delivered) and nothing was written.
+RESCHEDULE = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) ~= tonumber(ARGV[2]) then return -1 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local attempts = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local wait = tonumber(ARGV[6])
+if ARGV[3] == '1' then
+  attempts = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+  wait = math.min(tonumber(ARGV[5]), tonumber(ARGV[4]) * 2 ^ (attempts - 1))
+end
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[7]) end
+redis.call('ZADD', KEYS[1], now + math.floor(wait), ARGV[1])
+return {attempts, math.floor(wait)}
+"""
+
+
+@dataclass(frozen=True)
+class OutboxKeys:
+    """The outbox's keys for one key prefix."""
+
+    prefix: str = "moderation"
+
+    @property
+    def stream(self) -> str:
+        return QueueKeys(self.prefix).base + ":outbox"
+
+    @property
+    def schedule(self) -> str:
+        return self.stream + ":schedule"
+
+    @property
+    def attempts(self) -> str:
+        return self.stream + ":attempts"
+
+    @property
+    def errors(self) -> str:
+        return self.stream + ":errors"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One outbox entry taken for delivery."""
+
+    id: str
+    lease: str
+    attempts: int  # failed attempts before this one
+    fields: dict[str, str]
+
+    @property
+    def event(self) -> str:
+        return self.fields.get("event") or "decision"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one POST got: a status (None when no answer came) and, unless 2xx, why not."""
+
+    status: int | None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def sign(secret: bytes, timestamp: str, body: bytes) -> str:
+    """The `X-Moderation-Signature` value: `sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>`."""
+    mac = hmac.new(secret, timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> Attempt:
+    """POST `body` to `url`, taking `timeout` seconds at most in all; never raises.
+
+    The socket timeout bounds each wait; a timer shuts the socket down at the deadline, so a
+    receiver trickling its answer cannot hold the deliverer longer either.
+    """
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    conn: http.client.HTTPConnection
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=timeout)
+    else:
+        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    expired = threading.Event()
+    deadline = threading.Timer(timeout, _shut_down, (conn, expired))
+    deadline.daemon = True
+    deadline.start()
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        status = response.status
+        if 200 <= status < 300:
+            return Attempt(status)
+        text = response.read(MAX_ERROR_CHARS).decode("utf-8", "replace").strip()
+        return Attempt(status, f"HTTP {status} {response.reason}: {text}".strip(": "))
+    except (OSError, http.client.HTTPException) as exc:
+        if expired.is_set() or isinstance(exc, TimeoutError):
+            return Attempt(None, f"no answer within {timeout:g} s")
+        return Attempt(None, f"{type(exc).__name__}: {exc}")
+    finally:
+        deadline.cancel()
+        conn.close()
+
+
+def _shut_down(conn: http.client.HTTPConnection, expired: threading.Event) -> None:
+    expired.set()
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+@dataclass
+class Counters:
+    """What this deliverer did since it started (the shared state is in Redis)."""
+
+    delivered: int = 0
+    failed_attempts: int = 0
+    last_delivered_at: float | None = None
+    last_error: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+class WebhookDeliverer:
+    """Delivers the outbox to one webhook URL from a background thread (`start`, `stop`).
+
+    Args:
+        client: Redis client with `decode_responses=True` (thread-safe; the queue's own).
+        prefix: the key prefix (`settings.redis_prefix`).
+        url, secret: where to POST and the signing key.
+        timeout: seconds one attempt may take in all.
+        retry_initial, retry_max: seconds before the first retry; longest wait.
+        batch: most entries taken at once (they are sent one after the other).
+        poll: seconds between looks at the stream when there is nothing to do.
+        lease: seconds a taken entry stays with this deliverer (default: timeout + 25 s).
+        consumer: the consumer name in the group (default: host, pid and a random part).
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str,
+        url: str,
+        secret: str,
+        timeout: float = 5.0,
+        retry_initial: float = 1.0,
+        retry_max: float = 300.0,
+        batch: int = DEFAULT_BATCH,
+        poll: float = DEFAULT_POLL_SECONDS,
+        lease: float | None = None,
+        consumer: str | None = None,
+    ) -> None:
+        self.client = client
+        self.keys = OutboxKeys(prefix)
+        self.url = url
+        self._secret = secret.encode("utf-8")
+        self.timeout = timeout
+        self.retry_initial = retry_initial
+        self.retry_max = retry_max
+        self.batch = batch
+        self.poll = poll
+        self.lease = timeout + LEASE_MARGIN_SECONDS if lease is None else lease
+        self.consumer = consumer or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.counters = Counters()
+        self._take = client.register_script(TAKE)
+        self._reschedule = client.register_script(RESCHEDULE)
+        self._group_ready = False
+        self._unacked: list[Entry] = []  # answered 2xx, acknowledgement not yet written
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def from_settings(cls, client: redis.Redis, settings: Settings) -> WebhookDeliverer:
+        """A deliverer for `settings.webhook_url`; SettingsError when it has no secret."""
+        require_webhook_secret(settings)
+        if not settings.webhook_url or settings.webhook_secret is None:
+            raise ValueError("no webhook URL is configured")
+        return cls(
+            client,
+            prefix=settings.redis_prefix,
+            url=settings.webhook_url,
+            secret=settings.webhook_secret.get_secret_value(),
+            timeout=settings.webhook_timeout,
+            retry_initial=settings.webhook_retry_initial,
+            retry_max=settings.webhook_retry_max,
+        )
+
+    # -- the thread ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start delivering in a daemon thread."""
+        if self._thread is not None:
+            raise RuntimeError("this deliverer was started already")
+        self._thread = threading.Thread(target=self._run, name="webhook-deliverer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the attempt in flight (at most `timeout` seconds) and hand back what
+        this deliverer had taken but not attempted, so another one sends it at once."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(self.timeout + 5)
+            if self._thread.is_alive():
+                log.warning("webhook deliverer %s did not stop in time", self.consumer)
+                return
+        self._flush_acks()
+        # The consumer's pending list goes too; the schedule still holds its entries. A
+        # failure leaves a stale name in XINFO CONSUMERS: harmless.
+        with contextlib.suppress(RedisError):
+            self.client.xgroup_delconsumer(self.keys.stream, GROUP, self.consumer)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                wait = self.run_once()
+                failures = 0
+            except RedisError as exc:
+                if isinstance(exc, ResponseError) and str(exc).startswith("NOGROUP"):
+                    self._group_ready = False  # the stream was deleted: make it again
+                first, longest = REDIS_RETRY_SECONDS
+                wait = min(longest, first * 2**failures)
+                failures += 1
+                log.warning("webhook outbox: Redis error (%s); again in %.1f s", exc, wait)
+            except Exception:  # never let the thread die: outcomes would pile up unseen
+                wait = REDIS_RETRY_SECONDS[1]
+                log.exception("webhook deliverer failed; again in %.1f s", wait)
+            self._stop.wait(wait)
+
+    # -- one round -----------------------------------------------------------------------
+
+    def run_once(self) -> float:
+        """Take and attempt up to `batch` entries; returns the seconds to wait before the
+        next round (0: more may be waiting). Raises RedisError when Redis fails."""
+        self._flush_acks()
+        now_ms, next_due_ms, entries = self._take_entries()
+        for index, entry in enumerate(entries):
+            if self._stop.is_set():
+                self._release(entries[index:], wait_ms=0)
+                break
+            attempt = self.attempt(entry)
+            if attempt.ok:
+                self._acknowledge(entry)
+                continue
+            wait_ms = self._failed(entry, attempt)
+            if attempt.status is None and index + 1 < len(entries):
+                # The receiver is unreachable: the rest wait too, rather than each taking
+                # a timeout now.
+                self._release(entries[index + 1 :], wait_ms=wait_ms)
+                break
+        if entries:
+            return 0.0
+        if next_due_ms < 0:
+            return self.poll
+        return min(self.poll, max(0.0, (next_due_ms - now_ms) / 1000))
+
+    def attempt(self, entry: Entry) -> Attempt:
+        """POST one entry, signed; returns what came back."""
+        body = entry.fields.get("body", "").encode("utf-8")
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": f"moderation-webhook/{__version__}",
+            "X-Moderation-Event": entry.event,
+            "X-Moderation-Delivery": entry.id,
+            "X-Moderation-Attempt": str(entry.attempts + 1),
+            "X-Moderation-Timestamp": timestamp,
+            "X-Moderation-Signature": sign(self._secret, timestamp, body),
+        }
+        return post(self.url, body, headers, timeout=self.timeout)
+
+    def _create_group(self) -> None:
+        try:  # from id 0: entries written before the first deliverer ran are sent too
+            self.client.xgroup_create(self.keys.stream, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._group_ready = True
+
+    def _take_entries(self) -> tuple[int, int, list[Entry]]:
+        if not self._group_ready:
+            self._create_group()
+        k = self.keys
+        raw = cast(
+            list[Any],
+            self._take(
+                keys=[k.stream, k.schedule, k.attempts, k.errors],
+                args=[GROUP, self.consumer, self.batch, int(self.lease * 1000)],
+            ),
+        )
+        entries = []
+        for row in raw[2:]:
+            pairs = row[3:]
+            fields = dict(zip(pairs[::2], pairs[1::2], strict=True))
+            entries.append(Entry(id=row[0], lease=row[1], attempts=int(row[2]), fields=fields))
+        return int(raw[0]), int(raw[1]), entries
+
+    def _acknowledge(self, entry: Entry) -> None:
+        with self.counters.lock:
+            self.counters.delivered += 1
+            self.counters.last_delivered_at = time.time()
+        log.info("webhook: delivered %s (attempt %d)", entry.id, entry.attempts + 1)
+        self._unacked.append(entry)
+        self._flush_acks()
+
+    def _flush_acks(self) -> None:
+        """Write the acknowledgements of 2xx deliveries; kept in memory while Redis fails,
+        so a delivered entry is not sent again by this process."""
+        while self._unacked:
+            entry = self._unacked[0]
+            k = self.keys
+            pipe = self.client.pipeline(transaction=True)
+            pipe.xack(k.stream, GROUP, entry.id)
+            pipe.xdel(k.stream, entry.id)
+            pipe.zrem(k.schedule, entry.id)
+            pipe.hdel(k.attempts, entry.id)
+            pipe.hdel(k.errors, entry.id)
+            pipe.execute()
+            self._unacked.pop(0)
+
+    def _failed(self, entry: Entry, attempt: Attempt) -> int:
+        with self.counters.lock:
+            self.counters.failed_attempts += 1
+            self.counters.last_error = attempt.error
+        result = self._reschedule_one(entry, attempted=True, wait_ms=0, error=attempt.error)
+        if result is None:
+            log.warning(
+                "webhook: %s failed (%s); another deliverer has it", entry.id, attempt.error
+            )
+            return 0
+        attempts, wait_ms = result
+        log.warning(
+            "webhook: %s attempt %d failed (%s); next in %.1f s",
+            entry.id,
+            attempts,
+            attempt.error,
+            wait_ms / 1000,
+        )
+        return wait_ms
+
+    def _release(self, entries: list[Entry], *, wait_ms: int) -> None:
+        for entry in entries:
+            self._reschedule_one(entry, attempted=False, wait_ms=wait_ms, error="")
+
+    def _reschedule_one(
+        self, entry: Entry, *, attempted: bool, wait_ms: int, error: str
+    ) -> tuple[int, int] | None:
+        k = self.keys
+        result = self._reschedule(
+            keys=[k.schedule, k.attempts, k.errors],
+            args=[
+                entry.id,
+                entry.lease,
+                "1" if attempted else "0",
+                int(self.retry_initial * 1000),
+                int(self.retry_max * 1000),
+                wait_ms,
+                error[:MAX_ERROR_CHARS],
+            ],
+        )
+        if result == -1:
+            return None
+        attempts, wait = cast(list[int], result)
+        return int(attempts), int(wait)
+
+    # -- for operators -------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """The outbox as it stands and this deliverer's counts. Raises RedisError."""
+        return {**outbox_stats(self.client, self.keys.prefix), **self.local_stats()}
+
+    def local_stats(self) -> dict[str, Any]:
+        """This process's side only: never touches Redis."""
+        with self.counters.lock:
+            return {
+                "running": self.running,
+                "consumer": self.consumer,
+                "delivered": self.counters.delivered,
+                "failed_attempts": self.counters.failed_attempts,
+                "last_delivered_at": self.counters.last_delivered_at,
+                "last_error": self.counters.last_error,
+            }
+
+
+def outbox_stats(client: redis.Redis, prefix: str) -> dict[str, Any]:
+    """Undelivered outcomes (`undelivered`), those that failed at least once (`retrying`),
+    the oldest one's age in seconds (`oldest_age_seconds`, None when empty) and the most
+    failed attempts of one entry (`max_attempts`). Raises RedisError."""
+    k = OutboxKeys(prefix)
+    pipe = client.pipeline(transaction=False)
+    pipe.xlen(k.stream)
+    pipe.xrange(k.stream, count=1)
+    pipe.hvals(k.attempts)
+    pipe.time()
+    length, first, attempts, (seconds, micros) = pipe.execute()
+    oldest = None
+    if first:
+        created_ms = int(str(first[0][0]).split("-")[0])
+        oldest = max(0.0, round(seconds + micros / 1e6 - created_ms / 1000, 3))
+    counts = [int(a) for a in attempts]
+    return {
+        "undelivered": int(length),
+        "retrying": len(counts),
+        "oldest_age_seconds": oldest,
+        "max_attempts": max(counts, default=0),
+    }
+
+
+def start_deliverer(settings: Settings, client: redis.Redis | None) -> WebhookDeliverer | None:
+    """Start delivering when a webhook URL is set and a Redis is there; else None."""
+    if not settings.webhook_url:
+        return None
+    if client is None:
+        log.warning("MODERATION_WEBHOOK_URL is set but there is no Redis: nothing to deliver")
+        return None
+    deliverer = WebhookDeliverer.from_settings(client, settings)
+    deliverer.start()
+    log.info("webhook: delivering outcomes to %s as %s", settings.webhook_url, deliverer.consumer)
+    return deliverer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -92,7 +92,20 @@ class Language(BaseModel):
 
 
 class ReviewRef(BaseModel):
-    item_id: str
+    """The review item a moderated comment entered."""
+
+    item_id: str = Field(description="The comment's review item (`GET /v1/comments/{id}`).")
+    kind: Literal["flag", "audit"] = Field(
+        default="flag",
+        description="`flag`, or `audit`: an allowed or rejected comment sampled for a "
+        "moderator's look (act on `decision` as usual).",
+    )
+    status: Literal["queued", "deferred", "not_queued"] = Field(
+        default="queued",
+        description="`queued`: in the review queue. `deferred`: Redis was unreachable; the "
+        "entry is on the service's disk and enters the queue when Redis is back. "
+        "`not_queued`: neither Redis nor the disk took it; send the comment again later.",
+    )
 
 
 class ModerationResult(BaseModel):

@@ -89,8 +89,24 @@ class Settings(BaseSettings):
     )
     state_dir: Path = Field(
         default=REPO_DIR / "var",
-        description="Local state: the embedded Redis's data (`<state_dir>/redis`) and, by "
-        "default, the site's term lists (`<state_dir>/lists`).",
+        description="Local state: the embedded Redis's data (`<state_dir>/redis`), the review "
+        "spool (`<state_dir>/spool`) and, by default, the site's term lists "
+        "(`<state_dir>/lists`).",
+    )
+    audit_sample_rate: float = Field(
+        default=0.01,
+        ge=0.0,
+        le=1.0,
+        description="Fraction (0 to 1) of `allow` and `reject` decisions that become `audit` "
+        "review items; chosen by a hash of the comment id, so a retried comment is sampled "
+        "the same way.",
+    )
+    spool_replay_interval: float = Field(
+        default=1.0,
+        gt=0,
+        le=3600,
+        description="Seconds between attempts to move review items written to the local spool "
+        "(`<state_dir>/spool`, while Redis was unreachable) into Redis.",
     )
     coral_signing_secret: SecretStr | None = Field(
         default=None,

@@ -37,7 +37,14 @@ def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def settings(tiny_models_dir: Path, tmp_path: Path) -> Settings:
     # Site term lists go to a per-test folder, never into the checkout's var/.
-    return Settings(models_dir=tiny_models_dir, lists_dir=tmp_path / "lists")
+    # Spools and other local state go to the test's folder too, and no comment is sampled
+    # for audit unless a test asks for it (sampling is a hash of the random comment id).
+    return Settings(
+        models_dir=tiny_models_dir,
+        lists_dir=tmp_path / "lists",
+        state_dir=tmp_path / "state",
+        audit_sample_rate=0.0,
+    )
 
 
 @pytest.fixture

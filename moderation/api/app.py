@@ -15,6 +15,7 @@ from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
 from moderation.api.routes import (
     appeals,
+    comments,
     coral,
     health,
     lists,
@@ -22,10 +23,13 @@ from moderation.api.routes import (
     moderate,
     perspective,
     queue,
+    reports,
 )
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
+from moderation.queue.ingest import ReviewIngest
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
+from moderation.queue.spool import Spool
 from moderation.queue.webhook import start_deliverer
 from moderation.scoring import Moderator
 from moderation.settings import Settings, get_settings, require_webhook_secret
@@ -55,6 +59,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         normalize.warm_up()
         language.warm_up()
         app.state.queue = open_queue(settings)  # connects lazily: a down Redis is no obstacle
+        # Flags and audit samples Redis cannot take wait in a spool of the queue's own.
+        ingest = app.state.ingest = ReviewIngest(
+            app.state.queue,
+            Spool(settings.state_dir / "spool" / settings.redis_prefix),
+            audit_sample_rate=settings.audit_sample_rate,
+            replay_interval=settings.spool_replay_interval,
+        )
+        ingest.start()
         # Sends moderator outcomes from the Redis outbox, in a thread of its own.
         app.state.webhook = start_deliverer(settings, app.state.queue and app.state.queue.client)
         log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
@@ -64,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.moderator = None
         if app.state.webhook is not None:  # waits for a delivery in flight, off the loop
             await asyncio.to_thread(app.state.webhook.stop)
+        await asyncio.to_thread(ingest.stop)  # one last replay, off the loop
         close_queue(app.state.queue)
 
     app = FastAPI(
@@ -76,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.moderator = None
     app.state.queue = None
+    app.state.ingest = ReviewIngest(None, None, audit_sample_rate=0.0)
     app.state.webhook = None
     install_error_handlers(app)
     # One comment can take at most 12 bytes per character as JSON (a surrogate pair escaped
@@ -87,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         route_limits={
             "/v1/moderate": single_comment_bytes,
             "/v1/appeals": single_comment_bytes + 12 * MAX_APPEAL_MESSAGE_CHARS,
+            "/v1/reports": single_comment_bytes + 12 * reports.MAX_REASON_CHARS,
             # Coral sends the comment as HTML, pretty-printed JSON: room for the markup.
             "/v1/integrations/coral": 4 * single_comment_bytes,
             # Perspective requests may carry `context` (a parent comment, an article excerpt).
@@ -94,6 +109,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
     )
-    for module in (moderate, appeals, lists, model, perspective, coral, health, queue):
+    for module in (
+        moderate,
+        reports,
+        comments,
+        appeals,
+        lists,
+        model,
+        perspective,
+        coral,
+        health,
+        queue,
+    ):
         app.include_router(module.router)
     return app

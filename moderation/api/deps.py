@@ -1,4 +1,4 @@
-"""Dependency aliases for routes: `ModeratorDep`, `QueueDep`, `SettingsDep`."""
+"""Dependency aliases for routes: `IngestDep`, `ModeratorDep`, `QueueDep`, `SettingsDep`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from moderation.errors import ModelError, QueueUnavailable
+from moderation.queue.ingest import ReviewIngest
 from moderation.queue.items import ReviewQueue
 from moderation.scoring import Moderator
 from moderation.settings import Settings
@@ -31,6 +32,12 @@ def _queue(request: Request) -> ReviewQueue:
     return queue
 
 
+def _ingest(request: Request) -> ReviewIngest:
+    ingest: ReviewIngest = request.app.state.ingest
+    return ingest
+
+
+IngestDep = Annotated[ReviewIngest, Depends(_ingest)]
 ModeratorDep = Annotated[Moderator, Depends(_moderator)]
 QueueDep = Annotated[ReviewQueue, Depends(_queue)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -524,7 +524,10 @@ def outbox_stats(client: redis.Redis, prefix: str) -> dict[str, Any]:
     length, first, attempts, (seconds, micros) = pipe.execute()
     oldest = None
     if first:
-        created_ms = int(str(first[0][0]).split("-")[0])
+        entry_id = first[0][0]
+        if isinstance(entry_id, bytes):  # a client without decode_responses
+            entry_id = entry_id.decode("ascii")
+        created_ms = int(str(entry_id).split("-")[0])
         oldest = max(0.0, round(seconds + micros / 1e6 - created_ms / 1000, 3))
     counts = [int(a) for a in attempts]
     return {

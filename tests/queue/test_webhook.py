@@ -493,3 +493,30 @@ def test_a_moderator_decision_reaches_the_receiver(
     assert request.headers["X-Moderation-Event"] == body["event"] == "decision"
     assert (body["item_id"], body["comment_id"], body["outcome"]) == (item.item_id, "c-1", "reject")
     client.close()
+
+
+def test_outbox_stats_work_with_a_client_that_returns_bytes(
+    redis_url: str, redis_prefix: str
+) -> None:
+    client = redis.Redis.from_url(redis_url)  # decode_responses off: ids come back as bytes
+    try:
+        client.xadd(OutboxKeys(redis_prefix).stream, {"event": "decision", "body": "{}"})
+        stats = outbox_stats(client, redis_prefix)
+        assert stats["undelivered"] == 1 and stats["oldest_age_seconds"] is not None
+    finally:
+        client.delete(OutboxKeys(redis_prefix).stream)
+        client.close()
+
+
+def test_readyz_shows_the_outbox(queue_settings: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from moderation.api.app import create_app
+
+    settings = queue_settings.model_copy(
+        update={"webhook_url": "http://127.0.0.1:9/hook", "webhook_secret": SecretStr("s" * 20)}
+    )
+    with TestClient(create_app(settings)) as client:
+        body = client.get("/readyz").json()
+    assert body["status"] == "ready"
+    assert body["webhook"]["outbox"]["undelivered"] == 0

@@ -6,6 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
+
+from moderation.queue.webhook import outbox_stats
 
 router = APIRouter(tags=["operations"])
 
@@ -31,6 +34,14 @@ def readyz(request: Request) -> JSONResponse:
         "model_version": moderator.model_version if moderator else None,
         "redis": redis,
     }
+    webhook = getattr(request.app.state, "webhook", None)
+    if webhook is not None:  # the outcome deliverer: never a reason to be "not ready"
+        body["webhook"] = webhook.stats()
+        if queue is not None and redis.get("reachable"):
+            try:
+                body["webhook"]["outbox"] = outbox_stats(queue.client, queue.keys.prefix)
+            except RedisError as exc:
+                body["webhook"]["outbox"] = {"error": type(exc).__name__}
     if moderator is not None and moderator.lists is not None:
         # A broken site list file does not stop scoring (the lists that read fine are in
         # force), but the operator should see it.

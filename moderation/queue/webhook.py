@@ -256,7 +256,8 @@ class WebhookDeliverer:
         retry_initial, retry_max: seconds before the first retry; longest wait.
         batch: most entries taken at once (they are sent one after the other).
         poll: seconds between looks at the stream when there is nothing to do.
-        lease: seconds a taken entry stays with this deliverer (default: timeout + 25 s).
+        lease: seconds a taken batch stays with this deliverer (default: batch × timeout +
+            25 s, so it outlasts sending the whole batch).
         consumer: the consumer name in the group (default: host, pid and a random part).
     """
 
@@ -284,7 +285,9 @@ class WebhookDeliverer:
         self.retry_max = retry_max
         self.batch = batch
         self.poll = poll
-        self.lease = timeout + LEASE_MARGIN_SECONDS if lease is None else lease
+        # A batch's entries are sent one after the other, each within `timeout`: the lease must
+        # outlast the whole batch, or another process takes entries this one still sends.
+        self.lease = batch * timeout + LEASE_MARGIN_SECONDS if lease is None else lease
         self.consumer = consumer or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.counters = Counters()
         self._take = client.register_script(TAKE)

@@ -520,3 +520,16 @@ def test_readyz_shows_the_outbox(queue_settings: Settings) -> None:
         body = client.get("/readyz").json()
     assert body["status"] == "ready"
     assert body["webhook"]["outbox"]["undelivered"] == 0
+
+
+def test_a_batch_lease_outlasts_sending_the_whole_batch(redis_url: str, redis_prefix: str) -> None:
+    # Review found duplicates when a slow receiver made a 20-entry batch outlive a lease of
+    # timeout + 25 s: another process took the unsent entries while this one still sent them.
+    client = connect(Settings(redis_url=redis_url, redis_prefix=redis_prefix))
+    try:
+        deliverer = WebhookDeliverer(
+            client, prefix=redis_prefix, url="http://127.0.0.1:9/", secret=SECRET, timeout=5.0
+        )
+        assert deliverer.lease > deliverer.batch * deliverer.timeout
+    finally:
+        client.close()

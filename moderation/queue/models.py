@@ -24,8 +24,10 @@ MAX_CLAIM = 100
 MIN_LEASE_SECONDS, MAX_LEASE_SECONDS = 10, 3_600
 Moderator = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[^\s,][^,]*$"),
-    Field(description="The moderator's id (1 to 128 characters, no commas)."),
+    StringConstraints(
+        min_length=1, max_length=128, pattern=r"^[^\s,\x00-\x1f\x7f][^,\x00-\x1f\x7f]*$"
+    ),
+    Field(description="The moderator's id (1 to 128 characters, no commas or control characters)."),
 ]
 
 

@@ -298,10 +298,14 @@ end
 local item_key, item_id, moderator, outcome = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 if redis.call('EXISTS', item_key) == 0 then return {'not_found', {}} end
 local now = clock(ARGV[7])
-local state, holder, expires, decided_by, decided_outcome = unpack(redis.call('HMGET',
-  item_key, 'state', 'claimed_by', 'lease_expires_at', 'decided_by', 'outcome'))
+local state, holder, expires, decided_by, decided_outcome, decided_labels, decided_note =
+  unpack(redis.call('HMGET', item_key, 'state', 'claimed_by', 'lease_expires_at', 'decided_by',
+    'outcome', 'labels', 'note'))
 if state == 'decided' then
-  if decided_by == moderator and decided_outcome == outcome then
+  -- The same decision sent again (a retry) changes nothing; any other answer is a conflict,
+  -- so a client never believes new labels or a new note were saved.
+  if decided_by == moderator and decided_outcome == outcome and decided_labels == ARGV[4]
+      and (decided_note or '') == ARGV[5] then
     return {'unchanged', redis.call('HGETALL', item_key)}
   end
   return {'already_decided', redis.call('HGETALL', item_key)}

@@ -151,7 +151,13 @@ class Spool:
             except QueueUnavailable:
                 raise
             except Exception as exc:
-                log.error("review spool: %s refused (%s); kept in %s", record, exc, REJECTED)
+                # The comment's id, never its text or author: logs carry no comment content.
+                log.error(
+                    "review spool: entry for comment %r refused (%s); kept in %s",
+                    record.get("comment_id"),
+                    type(exc).__name__,
+                    REJECTED,
+                )
                 line = orjson.dumps({"record": record, "error": repr(exc)}) + b"\n"
                 with (self.directory / REJECTED).open("ab") as rejected:
                     rejected.write(line)

@@ -253,8 +253,12 @@ def test_a_decision_is_final_and_idempotent_for_its_moderator(
 ) -> None:
     item_id = claimed(queue, "c-1")
     _, first = queue.decide(item_id, moderator="ana", outcome="reject", labels=["spam"])
-    again, same = queue.decide(item_id, moderator="ana", outcome="reject", labels=["violence"])
+    again, same = queue.decide(item_id, moderator="ana", outcome="reject", labels=["spam"])
     assert again == "unchanged" and same == first  # the same decision, nothing written
+    with pytest.raises(AlreadyDecided):  # other labels are another decision, not a retry
+        queue.decide(item_id, moderator="ana", outcome="reject", labels=["violence"])
+    with pytest.raises(AlreadyDecided):
+        queue.decide(item_id, moderator="ana", outcome="reject", labels=["spam"], note="hm")
     with pytest.raises(AlreadyDecided) as other_outcome:
         queue.decide(item_id, moderator="ana", outcome="approve")
     assert other_outcome.value.status == 409

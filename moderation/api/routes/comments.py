@@ -50,6 +50,7 @@ def comment_status(
     """The comment's review item: `state` (`pending`, `claimed`, `decided`), `kinds`,
     `reports` and reasons, the automated `decision` and scores on record, and `outcome`,
     `labels`, `decided_by`, `decided_at` once a moderator decided."""
+    queue.expire()  # a lease that ran out reads as pending, as the queue routes show it
     item = queue.get_by_comment(comment_id)
     if item is None:
         raise CommentNotFound(

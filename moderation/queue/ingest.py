@@ -2,11 +2,12 @@
 when Redis is away.
 
 - Every `flag` enters as kind `flag`, at a priority that grows with its risk (the highest
-  triggered score): 100 to 199, below any reader report (300).
+  triggered score): 100 to 199, below any reader report.
 - A fraction `audit_sample_rate` of `allow` and `reject` decisions enters as kind `audit`
   (priority 0). The choice is a hash of the comment id, not a coin toss: a comment sent again
   is sampled the same way, so a retry never turns an audit item into two or none.
-- A reader report scores the comment when it has no item yet and enters as kind `report`.
+- A reader report scores the comment when it has no item yet and enters as kind `report`, at
+  `report_priority`: 300 plus its risk (up to 99) plus 10 per further reporter, below 900.
 - When Redis cannot take a flag or an audit sample, the entry goes to a local spool
   (`spool.Spool`: append-only JSONL, fsynced before the answer) and the answer says
   `review: {item_id, kind, status: "deferred"}`; a background thread moves it into Redis once
@@ -37,6 +38,8 @@ log = logging.getLogger("moderation.queue")
 
 # A flag's priority: the kind's base plus up to this much for its risk (100..199).
 FLAG_RISK_SPAN = 99
+# A reported item gains this much priority per further reporter, for at most this many.
+REPORT_STEP, REPORT_STEPS = 10, 50
 # Largest pipeline sent to Redis in one round trip when entering many comments.
 PIPELINE_CHUNK = 256
 EntryKind = Literal["flag", "audit"]
@@ -60,6 +63,19 @@ def flag_priority(result: ModerationResult) -> int:
     """A flag's queue priority: riskier comments first (100 + 99 × highest triggered score)."""
     risk = max((t.score for t in result.triggered), default=0.0)
     return PRIORITY["flag"] + round(FLAG_RISK_SPAN * min(max(risk, 0.0), 1.0))
+
+
+def report_priority(risk: float, reports: int) -> int:
+    """A reported item's priority: 300, plus up to 99 for the risk its scores show, plus 10 for
+    each further reporter (capped below an appeal's 900), so an item many readers report, or a
+    risky one, comes first. Entering only ever raises an item's priority."""
+    bump = REPORT_STEP * min(max(reports - 1, 0), REPORT_STEPS)
+    return min(PRIORITY["report"] + round(FLAG_RISK_SPAN * risk) + bump, PRIORITY["appeal"] - 1)
+
+
+def _risk(scores: Mapping[Any, float] | None) -> float:
+    """The highest category score on record (0 when there is none), clamped to 0..1."""
+    return min(max(max((scores or {}).values(), default=0.0), 0.0), 1.0)
 
 
 def scoring_of(result: ModerationResult) -> dict[str, Any]:
@@ -263,9 +279,12 @@ class ReviewIngest:
             raise QueueUnavailable("no Redis is configured for the review queue (set REDIS_URL)")
         known = self.queue.get_by_comment(comment_id)
         scoring = None if known is not None else scoring_of(score())
+        risk = _risk(known.scores if known is not None else (scoring or {}).get("scores"))
+        reports = (known.reports if known is not None else 0) + 1
         return self.queue.enter(
             comment_id=comment_id,
             kind="report",
+            priority=report_priority(risk, reports),
             scoring=scoring,
             keep_record=True,
             text=text,

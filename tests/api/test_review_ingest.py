@@ -20,7 +20,7 @@ from moderation.api.app import create_app
 from moderation.errors import QueueUnavailable
 from moderation.queue import QueueKeys, ReviewQueue, item_id_for
 from moderation.queue.connection import connect
-from moderation.queue.ingest import audit_sampled
+from moderation.queue.ingest import audit_sampled, report_priority
 from moderation.queue.spool import Spool
 from moderation.settings import Settings
 
@@ -267,7 +267,8 @@ def test_a_report_on_an_unknown_comment_scores_it_and_creates_an_item(
     body = response.json()
     assert body["entered"] == "created" and body["item_id"] == item_id_for("c-50")
     assert (body["kind"], body["kinds"], body["state"]) == ("report", ["report"], "pending")
-    assert body["priority"] == 300 and body["reports"] == 1
+    risk = max(body["scores"].values())
+    assert body["priority"] == report_priority(risk, 1) and body["reports"] == 1
     assert body["decision"] == "allow" and body["model_version"] == "tiny-1"
     assert body["text"] == ALLOW
     assert [(r["reason"], r["reporter_id"]) for r in body["reasons"]] == [("off topic", "r-1")]
@@ -287,7 +288,8 @@ def test_reports_join_a_flag_raise_its_priority_and_count_each_reporter_once(
     assert first.status_code == 200 and first.json()["entered"] == "joined"
     body = first.json()
     assert body["item_id"] == flagged["review"]["item_id"]
-    assert body["kinds"] == ["flag", "report"] and body["priority"] == 300
+    risk = max(body["scores"].values())
+    assert body["kinds"] == ["flag", "report"] and body["priority"] == report_priority(risk, 1)
     # the record stays what was moderated
     assert body["text"] == FLAG and body["decision"] == "flag"
 
@@ -297,6 +299,7 @@ def test_reports_join_a_flag_raise_its_priority_and_count_each_reporter_once(
 
     other = api.post("/v1/reports", json={**report, "reporter_id": "r-2", "reason": "rude"})
     assert other.status_code == 200 and other.json()["reports"] == 2
+    assert other.json()["priority"] == report_priority(risk, 2) > body["priority"]
     assert [r["reason"] for r in other.json()["reasons"]] == ["off topic", "rude"]
     assert [i.item_id for i in queue.pending()] == [item_id_for("c-50")]
 
@@ -590,3 +593,19 @@ def test_with_neither_redis_nor_a_writable_spool_the_answer_says_not_queued(
             "status": "not_queued",
         }
         assert client.app.state.ingest.not_queued_total == 1  # type: ignore[attr-defined]
+
+
+def test_more_reporters_and_more_risk_come_first(api: TestClient, queue: ReviewQueue) -> None:
+    # DESIGN: items are ordered by priority (risk, report count), then age.
+    def report(comment_id: str, text: str, reporter: str) -> dict:
+        body = {"comment_id": comment_id, "text": text, "reason": "abuse", "reporter_id": reporter}
+        response = api.post("/v1/reports", json=body)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    once = report("r-civil", ALLOW, "reader-1")
+    for n in range(4):
+        many = report("r-threat", FLAG, f"reader-{n}")
+    assert many["reports"] == 4 and many["priority"] > once["priority"]
+    order = [item.comment_id for item in queue.pending()]
+    assert order.index("r-threat") < order.index("r-civil")

@@ -16,6 +16,7 @@ on record), `entry:<kind>` (JSON: e.g. the appeal, with `at` and `original`), `r
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +51,8 @@ PRIORITY: dict[Kind, int] = {"audit": 0, "flag": 100, "report": 300, "appeal": 9
 MAX_REASONS = 20
 # Most expired leases one script call returns to pending (the rest go on the next call).
 EXPIRE_BATCH = 1_000
+# How long a claim remembers what it took, for a retry of the same call (ms).
+CLAIM_RECORD_MS = 60_000
 
 
 class CommentIdCollision(RuntimeError):
@@ -271,9 +274,12 @@ class ReviewQueue:
         first, after returning expired leases to pending."""
         if limit < 1 or lease_seconds <= 0:
             raise InvalidInput("limit and lease_seconds must be positive")
+        # A token per call: if the connection drops after Redis ran the claim, the client's
+        # automatic retry gets the same items back instead of leasing a second batch.
+        record = f"{self.keys.base}:claim:{uuid.uuid4().hex}"
         with unavailable_as_503("claim review items"):
             rows = self.scripts.claim(
-                keys=[self.keys.pending, self.keys.claimed],
+                keys=[self.keys.pending, self.keys.claimed, record],
                 args=[
                     _now_arg(now_ms),
                     moderator,
@@ -281,6 +287,7 @@ class ReviewQueue:
                     round(lease_seconds * 1000),
                     self.keys.item_prefix,
                     EXPIRE_BATCH,
+                    CLAIM_RECORD_MS,
                 ],
             )
         return [item_from_hash(_pairs(row)) for row in rows]

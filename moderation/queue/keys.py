@@ -10,6 +10,7 @@ plenty for a comment queue). Layout, with the default prefix `moderation`:
 | `moderation:{queue}:pending` | zset | item ids waiting for a moderator, by `pending_score` |
 | `moderation:{queue}:claimed` | zset | item ids leased to a moderator, by lease expiry (ms) |
 | `moderation:{queue}:decided` | zset | item ids a moderator decided, by decision time (ms) |
+| `moderation:{queue}:claim:<token>` | list | ids one claim call took (60 s: retry-safe claims) |
 | `moderation:{queue}:reporters:<item_id>` | set | reader ids that reported the item |
 | `moderation:{queue}:counts` | hash | decision counters (`outcome:<o>`, `moderator:<m>`, …) |
 | `moderation:{queue}:audit` | stream | the audit log: one entry per decision |

@@ -201,17 +201,31 @@ return expire(KEYS[1], KEYS[2], ARGV[2], clock(ARGV[1]), tonumber(ARGV[3]))
 # Lease up to N pending items to a moderator: highest priority first, then oldest.
 #
 # KEYS[1] pending zset   KEYS[2] claimed zset (score: lease expiry in ms)
+# KEYS[3] claim record   <prefix>:{queue}:claim:<token>, a list of the ids this claim took
 # ARGV[1] now in ms ("" = the server's TIME)   ARGV[2] moderator   ARGV[3] limit
 # ARGV[4] lease in ms    ARGV[5] item key prefix   ARGV[6] most expired leases to return first
+# ARGV[7] how long the claim record is kept, in ms
+# The same token sent again (the client retrying after a lost reply) returns the items that
+# claim took and still holds, and claims nothing more.
 # Sets state=claimed, claimed_by, claimed_at, lease_expires_at; counts `claims`.
 # Returns a list of HGETALL replies, one per item leased (in order).
 CLAIM = (
     COMMON
     + """
 local now = clock(ARGV[1])
+local out = {}
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  for _, id in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
+    local key = ARGV[5] .. id
+    if redis.call('HGET', key, 'claimed_by') == ARGV[2]
+        and redis.call('HGET', key, 'state') == 'claimed' then
+      table.insert(out, redis.call('HGETALL', key))
+    end
+  end
+  return out
+end
 expire(KEYS[2], KEYS[1], ARGV[5], now, tonumber(ARGV[6]))
 local expires = fmt(now + tonumber(ARGV[4]))
-local out = {}
 local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1)
 for _, id in ipairs(ids) do
   local key = ARGV[5] .. id
@@ -221,9 +235,12 @@ for _, id in ipairs(ids) do
     redis.call('HSET', key, 'state', 'claimed', 'claimed_by', ARGV[2], 'claimed_at', fmt(now),
       'lease_expires_at', expires, 'updated_at', fmt(now))
     redis.call('HINCRBY', key, 'claims', 1)
+    redis.call('RPUSH', KEYS[3], id)
     table.insert(out, redis.call('HGETALL', key))
   end
 end
+redis.call('RPUSH', KEYS[3], '')  -- the record exists even when nothing was pending
+redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[7]))
 return out
 """
 )

@@ -630,3 +630,20 @@ def test_cli_stats_and_export(queue: ReviewQueue, tmp_path: Path) -> None:
     assert [json.loads(line)["comment_id"] for line in since.output.splitlines()] == ["c-1"]
     bad = runner.invoke(main, ["queue", "export", "--since", "last week"])
     assert bad.exit_code == 2 and "not an ISO date" in bad.output
+
+
+def test_a_retried_claim_gets_its_own_items_back_and_claims_no_more(
+    queue: ReviewQueue, raw: redis.Redis
+) -> None:
+    # Review: the connection pool retries a command once when the reply is lost; a claim that
+    # already ran must not lease a second batch nobody gets back.
+    for n in range(4):
+        flag(queue, f"c-{n}", now_ms=T0 + n)
+    record = f"{queue.keys.base}:claim:test-token"
+    args = ["", "ana", 2, 60_000, queue.keys.item_prefix, 1000, 60_000]
+    keys = [queue.keys.pending, queue.keys.claimed, record]
+    first = queue.scripts.claim(keys=keys, args=args)
+    again = queue.scripts.claim(keys=keys, args=args)  # the same call, sent a second time
+    assert len(first) == len(again) == 2
+    assert raw.zcard(queue.keys.claimed) == 2 and raw.zcard(queue.keys.pending) == 2
+    assert raw.pttl(record) > 0  # the record expires by itself

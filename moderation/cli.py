@@ -226,7 +226,7 @@ def _line_error(number: int, line: str, exc: ModerationError) -> dict[str, Any]:
 @main.command()
 @click.option(
     "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     help="Datasets folder (default: $MODERATION_DATA_DIR, else ../shared/data).",
 )
@@ -307,15 +307,45 @@ def train(
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--model", default=None, help="Model version (default: the active one).")
+@click.option(
+    "--suite",
+    type=click.Choice(["obfuscation", "identity"]),
+    default=None,
+    help="Run a built-in suite instead of scoring FILE (prints a table).",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --suite: print JSON, not a table.")
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Obfuscation suite: also sample the model's test split from this data folder "
+    "(default: MODERATION_DATA_DIR or ../shared/data when present).",
+)
 @_errors_to_exit
-def evaluate(file: Path, model: str | None) -> None:
-    """Figures for a model on a CSV/JSONL file with `text` plus category columns (0/1)."""
+def evaluate(
+    file: Path | None, model: str | None, suite: str | None, as_json: bool, data_dir: Path | None
+) -> None:
+    """Figures for a model on a CSV/JSONL file with `text` plus category columns (0/1), or on
+    a built-in suite (`--suite obfuscation|identity`)."""
+    if (file is None) == (suite is None):
+        raise click.UsageError("give either FILE or --suite")
+    moderator = _moderator(model)
+    if suite is not None:
+        from training.data import default_data_dir
+        from training.suites import format_table, run_suite
+
+        data = data_dir or default_data_dir()
+        report = run_suite(suite, moderator, data_dir=data if data and data.is_dir() else None)
+        click.echo(json.dumps(report, indent=2) if as_json else format_table(suite, report))
+        return
     from training.data import load_labelled_file
     from training.evaluate import evaluate_scores
 
-    moderator = _moderator(model)
+    assert file is not None
     frame = load_labelled_file(file).reset_index(drop=True)
     scores = moderator.score_texts(frame["text"].tolist())
     report = evaluate_scores(frame, scores, moderator.policy, by_source=False)

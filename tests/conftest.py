@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 
 from moderation.api.app import create_app
+from moderation.queue import QueueKeys, ReviewQueue
+from moderation.queue.connection import connect
 from moderation.scoring import Moderator
 from moderation.settings import REPO_DIR, Settings
 
@@ -113,3 +116,18 @@ def queue_client(queue_settings: Settings) -> Iterator[TestClient]:
     """Like `client`, with the review queue on the real Redis under this test's prefix."""
     with TestClient(create_app(queue_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def raw(redis_url: str) -> Iterator[redis.Redis]:
+    """A plain client on the test Redis (strings, not bytes), to look at keys directly."""
+    with redis.Redis.from_url(redis_url, decode_responses=True) as client:
+        yield client
+
+
+@pytest.fixture
+def queue(redis_url: str, redis_prefix: str) -> Iterator[ReviewQueue]:
+    """The review queue on the real Redis, under this test's key prefix."""
+    client = connect(Settings(redis_url=redis_url, redis_prefix=redis_prefix))
+    yield ReviewQueue(client, QueueKeys(redis_prefix))
+    client.close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from moderation.api.app import create_app
 from moderation.queue import QueueKeys, ReviewQueue, item_id_for
-from moderation.queue.connection import connect
 from moderation.queue.embedded import EmbeddedRedis
 from moderation.settings import Settings
+from tests.helpers import assert_error, free_port
 
 TEXT = "You are a stupid idiot and I will hurt you"
 APPEAL = {
@@ -25,27 +23,6 @@ APPEAL = {
     "author_id": "u-9",
     "context": {"article_id": "a-3"},
 }
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    return body
-
-
-@pytest.fixture
-def queue(queue_settings: Settings) -> Iterator[ReviewQueue]:
-    client = connect(queue_settings)
-    yield ReviewQueue(client, QueueKeys(queue_settings.redis_prefix))
-    client.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_an_appeal_creates_a_pending_appeal_item(

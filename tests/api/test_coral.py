@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from moderation.api.app import create_app
 from moderation.settings import REPO_DIR, Settings
+from tests.helpers import assert_error
 
 URL = "/v1/integrations/coral"
 SHIPPED_MODELS = REPO_DIR / "models"  # as in conftest.py: the committed model
@@ -59,15 +60,6 @@ def post(client: TestClient, payload: bytes, signature: str | None) -> Any:
     if signature is not None:
         headers["X-Coral-Signature"] = signature
     return client.post(URL, content=payload, headers=headers)
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert body["error"]["message"]
-    return body
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,7 @@ from fastapi.testclient import TestClient
 from moderation.api.app import create_app
 from moderation.categories import CATEGORIES
 from moderation.settings import Settings
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert body["error"]["message"]
-    return body
+from tests.helpers import assert_error
 
 
 def test_moderate_answers_in_the_documented_shape(client: TestClient) -> None:

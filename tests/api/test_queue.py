@@ -4,32 +4,15 @@ stats, and their error shapes (404, 409, 422, 503)."""
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import Iterator
 
 import pytest
 import redis
 from fastapi.testclient import TestClient
 
 from moderation.api.app import create_app
-from moderation.queue import QueueKeys, ReviewQueue
-from moderation.queue.connection import connect
+from moderation.queue import ReviewQueue
 from moderation.settings import Settings
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    return body
-
-
-@pytest.fixture
-def queue(queue_settings: Settings) -> Iterator[ReviewQueue]:
-    client = connect(queue_settings)
-    yield ReviewQueue(client, QueueKeys(queue_settings.redis_prefix))
-    client.close()
+from tests.helpers import assert_error, free_port
 
 
 def enter(queue: ReviewQueue, comment_id: str, priority: int = 100) -> str:
@@ -146,12 +129,6 @@ def test_claim_and_release_errors(queue_client: TestClient, queue: ReviewQueue) 
     assert_error(queue_client.get("/v1/queue", params={"limit": 0}), 422, "invalid_input")
     assert claim(queue_client, limit=100)["items"][0]["item_id"] == item_id
     assert claim(queue_client, moderator="ben")["items"] == []
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize("redis_url_kind", ["unreachable", "unset"])

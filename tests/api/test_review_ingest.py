@@ -23,6 +23,7 @@ from moderation.queue.connection import connect
 from moderation.queue.ingest import audit_sampled, report_priority
 from moderation.queue.spool import Spool
 from moderation.settings import Settings
+from tests.helpers import assert_error, free_port
 
 # Every category flags at 0.5 and only profanity rejects, so the tiny test model gives each
 # decision on a text we choose.
@@ -36,14 +37,6 @@ POLICY = "\n".join(
 FLAG = "I will find where you live and hurt you"
 REJECT = "fuck you, you fucking idiot asshole"
 ALLOW = "Thanks for the thoughtful article, I learned a lot."
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    return body
 
 
 @pytest.fixture
@@ -381,14 +374,6 @@ def test_comment_status_errors(api: TestClient) -> None:
 # -- Redis going away ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PrivateRedis:
     """A redis-server of this test's own on a free TCP port. No RDB snapshots; the
     append-only file, fsynced on every write, makes what it acknowledged survive `kill -9`."""
@@ -433,7 +418,7 @@ class PrivateRedis:
 
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(_free_port(), tmp_path / "private-redis")
+    server = PrivateRedis(free_port(), tmp_path / "private-redis")
     server.start()
     yield server
     server.kill()
@@ -582,7 +567,7 @@ def test_with_neither_redis_nor_a_writable_spool_the_answer_says_not_queued(
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the state folder should be")
     dead = ingest_settings.model_copy(
-        update={"redis_url": f"redis://127.0.0.1:{_free_port()}/0", "state_dir": blocked}
+        update={"redis_url": f"redis://127.0.0.1:{free_port()}/0", "state_dir": blocked}
     )
     with TestClient(create_app(dead)) as client:
         body = moderate(client, FLAG, id="c-lost")

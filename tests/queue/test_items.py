@@ -6,7 +6,6 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -19,6 +18,7 @@ from moderation.queue.connection import connect, redact_url
 from moderation.queue.items import PRIORITY, EnterResult
 from moderation.queue.keys import AGE_SPAN, MAX_PRIORITY, item_id_for, pending_score
 from moderation.settings import Settings
+from tests.helpers import free_port
 
 T0 = 1_790_000_000_000  # a fixed "now" in ms, for orderings that must not depend on the clock
 
@@ -38,20 +38,6 @@ def scoring(decision: str = "flag", version: str = "m-1") -> dict[str, object]:
         "model_version": version,
         "policy_version": "p-1",
     }
-
-
-@pytest.fixture
-def raw(redis_url: str) -> Iterator[redis.Redis]:
-    with redis.Redis.from_url(redis_url, decode_responses=True) as client:
-        yield client
-
-
-@pytest.fixture
-def queue(redis_url: str, redis_prefix: str) -> Iterator[ReviewQueue]:
-    settings = Settings(redis_url=redis_url, redis_prefix=redis_prefix)
-    client = connect(settings)
-    yield ReviewQueue(client, QueueKeys(redis_prefix))
-    client.close()
 
 
 def flag(queue: ReviewQueue, comment_id: str, **kwargs: object) -> EnterResult:
@@ -277,12 +263,6 @@ def test_racing_threads_make_exactly_one_item(
 
 
 # -- Redis unavailable -------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_an_unreachable_redis_is_queue_unavailable_at_once() -> None:

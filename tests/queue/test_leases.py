@@ -18,8 +18,7 @@ import pytest
 import redis
 
 from moderation.errors import InvalidInput
-from moderation.queue import QueueKeys, ReviewQueue
-from moderation.queue.connection import connect
+from moderation.queue import ReviewQueue
 from moderation.queue.items import (
     MAX_REASONS,
     AlreadyDecided,
@@ -28,7 +27,6 @@ from moderation.queue.items import (
     NotHeld,
 )
 from moderation.queue.stats import export_rows
-from moderation.settings import Settings
 
 T0 = 1_790_000_000_000
 LEASE = 60.0  # seconds
@@ -42,19 +40,6 @@ def scoring(decision: str = "flag") -> dict[str, object]:
         "model_version": "m-1",
         "policy_version": "p-1",
     }
-
-
-@pytest.fixture
-def raw(redis_url: str) -> Iterator[redis.Redis]:
-    with redis.Redis.from_url(redis_url, decode_responses=True) as client:
-        yield client
-
-
-@pytest.fixture
-def queue(redis_url: str, redis_prefix: str) -> Iterator[ReviewQueue]:
-    client = connect(Settings(redis_url=redis_url, redis_prefix=redis_prefix))
-    yield ReviewQueue(client, QueueKeys(redis_prefix))
-    client.close()
 
 
 def flag(queue: ReviewQueue, comment_id: str, *, now_ms: int | None = T0, **kwargs: object) -> str:

@@ -9,7 +9,6 @@ import http.server
 import itertools
 import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from moderation.api.app import create_app
 from moderation.queue.connection import connect
 from moderation.queue.webhook import GROUP, OutboxKeys, WebhookDeliverer, outbox_stats, post
 from moderation.settings import REPO_DIR, Settings, SettingsError
+from tests.helpers import free_port
 
 SECRET = "whsec-test-0123456789abcdef"
 # Tiny waits so the file runs in seconds: retries after 50, 100, 200, 200… ms.
@@ -106,24 +106,12 @@ class Receiver:
         return {d for d, rs in self.by_delivery().items() if any(r.status == 200 for r in rs)}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     receiver = Receiver(free_port())
     receiver.start()
     yield receiver
     receiver.stop()
-
-
-@pytest.fixture
-def raw(redis_url: str) -> Iterator[redis.Redis]:
-    with redis.Redis.from_url(redis_url, decode_responses=True) as client:
-        yield client
 
 
 @pytest.fixture

@@ -1,26 +1,48 @@
-"""Evaluation suites beside the plain test split: obfuscated harmful comments and identity
-mentions (`moderation evaluate --suite NAME`)."""
+"""Evaluation suites beside the plain test split (`moderation evaluate --suite NAME`).
+
+Each suite is a module of this package with the same three functions:
+
+- ``run_suite(moderator, *, data_dir)`` → a JSON-able report (``data_dir`` is the public
+  data folder or ``None``; a suite that can use it, like obfuscation's test-split sample,
+  does, and every suite also runs without it);
+- ``format_table(report)`` → the report as Markdown tables for a terminal or the README;
+- ``headline(report)`` → ``{figure: value}``, the few numbers the issue's targets name, for
+  the side-by-side comparison of two models and the model card.
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from moderation.scoring import Moderator
 
-SUITES = ("obfuscation", "identity")
+#: Suite name -> module in this package.
+SUITES: dict[str, str] = {
+    "obfuscation": "training.suites.obfuscation",
+    "identity": "training.suites.identity",
+}
+
+
+def suite_module(name: str) -> ModuleType:
+    if name not in SUITES:
+        raise KeyError(f"unknown suite {name!r}; known: {', '.join(SUITES)}")
+    return importlib.import_module(SUITES[name])
 
 
 def run_suite(name: str, moderator: Moderator, *, data_dir: Path | None = None) -> dict[str, Any]:
-    """The report of suite `name`; `data_dir` adds the model's test split (obfuscation)."""
-    from training.suites import identity, obfuscation
-
-    if name == "identity":
-        return identity.run_suite(moderator)
-    return obfuscation.run_suite(moderator, data_dir=data_dir)
+    """The report of suite `name` for `moderator`."""
+    report: dict[str, Any] = suite_module(name).run_suite(moderator, data_dir=data_dir)
+    return report
 
 
 def format_table(name: str, report: dict[str, Any]) -> str:
-    from training.suites import identity, obfuscation
+    table: str = suite_module(name).format_table(report)
+    return table
 
-    return (identity if name == "identity" else obfuscation).format_table(report)
+
+def headline(name: str, report: dict[str, Any]) -> dict[str, float | None]:
+    figures: dict[str, float | None] = suite_module(name).headline(report)
+    return figures

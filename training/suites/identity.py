@@ -10,6 +10,7 @@ differ from the training augmentation's (`training/augment.py`), so the suite is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -191,7 +192,8 @@ def evaluate(items: list[Sentence], scores: np.ndarray, flags: np.ndarray) -> di
     return {"overall": overall, "subgroups": subgroups, "terms": terms}
 
 
-def run_suite(moderator: Moderator) -> dict[str, Any]:
+def run_suite(moderator: Moderator, *, data_dir: Path | None = None) -> dict[str, Any]:  # noqa: ARG001
+    """The suite's report; it needs no public data (`data_dir` is for the common signature)."""
     items = sentences()
     scores = moderator.score_texts([s.text for s in items])
     flags = np.array([moderator.policy.categories[c].flag for c in CATEGORIES])
@@ -201,6 +203,20 @@ def run_suite(moderator: Moderator) -> dict[str, Any]:
         s.text for s, row in zip(items, scores, strict=True) if not s.toxic and (row >= flags).any()
     ][:5]
     return report
+
+
+def headline(report: dict[str, Any]) -> dict[str, float | None]:
+    """The issue's target figures: overall false flag rate, the worst term's, attack recall."""
+    o = report["overall"]
+    rates = [
+        t["false_flag_rate"] for t in report["terms"].values() if t["false_flag_rate"] is not None
+    ]
+    return {
+        "false_flag_rate": o["false_flag_rate"],
+        "worst_term_false_flag_rate": max(rates) if rates else None,
+        "attack_recall": o["recall"],
+        "bpsn_auc": o["bias"]["bpsn_auc"],
+    }
 
 
 def format_table(report: dict[str, Any], *, worst: int = 10) -> str:

@@ -111,6 +111,22 @@ def run_suite(
     return run(moderator, items)
 
 
+def headline(report: dict[str, Any]) -> dict[str, float | None]:
+    """The issue's target figure per category: the worst perturbation's share of the plain
+    recall kept (recall after / recall before), on the test-split sample when there is one."""
+    part = report["sets"].get("test") or report["sets"]["harmful"]
+    out: dict[str, float | None] = {}
+    for category, entry in part["categories"].items():
+        plain = entry["recall"]
+        ratios = [
+            entry[name]["recall"] / plain
+            for name in PERTURBATIONS
+            if plain and entry[name]["recall"] is not None
+        ]
+        out[f"kept_{category}"] = round(min(ratios), 4) if ratios else None
+    return out
+
+
 def format_table(report: dict[str, Any]) -> str:
     """Recall before → after per category (rows) and perturbation (columns), per set."""
     names = list(PERTURBATIONS)

@@ -17,6 +17,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from moderation.errors import ModerationError
+from training.suites import SUITES
 
 F = TypeVar("F", bound=Callable[..., Any])
 CLASSIFY_CHUNK = 256
@@ -306,6 +307,22 @@ def train(
     )
 
 
+def _compare_all(
+    moderator: Any, compare: str | None, *, data_dir: Path | None, as_json: bool
+) -> None:
+    """`evaluate --suite all`: every suite for `moderator` and the version before it."""
+    from moderation.registry import previous_version
+    from moderation.settings import get_settings
+    from training.suites import compare as side_by_side
+
+    previous = compare or previous_version(get_settings().models_dir, moderator.model_version)
+    models = [moderator] + ([_moderator(previous)] if previous else [])
+    report = side_by_side.compare(
+        models, data_dir=data_dir, progress=lambda step: click.echo(step, err=True)
+    )
+    click.echo(json.dumps(report, indent=2) if as_json else side_by_side.format_table(report))
+
+
 @main.command()
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -313,9 +330,16 @@ def train(
 @click.option("--model", default=None, help="Model version (default: the active one).")
 @click.option(
     "--suite",
-    type=click.Choice(["obfuscation", "identity"]),
+    type=click.Choice(["all", *SUITES]),
     default=None,
-    help="Run a built-in suite instead of scoring FILE (prints a table).",
+    help="Run a built-in suite instead of scoring FILE (prints a table); `all` runs every "
+    "suite for this model and the one before it, side by side with the targets.",
+)
+@click.option(
+    "--compare",
+    default=None,
+    metavar="V",
+    help="With --suite all: the version to compare with (default: the one created before).",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --suite: print JSON, not a table.")
 @click.option(
@@ -327,19 +351,29 @@ def train(
 )
 @_errors_to_exit
 def evaluate(
-    file: Path | None, model: str | None, suite: str | None, as_json: bool, data_dir: Path | None
+    file: Path | None,
+    model: str | None,
+    suite: str | None,
+    compare: str | None,
+    as_json: bool,
+    data_dir: Path | None,
 ) -> None:
     """Figures for a model on a CSV/JSONL file with `text` plus category columns (0/1), or on
-    a built-in suite (`--suite obfuscation|identity`)."""
+    a built-in suite (`--suite NAME`, or `--suite all` to compare two models)."""
     if (file is None) == (suite is None):
         raise click.UsageError("give either FILE or --suite")
     moderator = _moderator(model)
     if suite is not None:
         from training.data import default_data_dir
-        from training.suites import format_table, run_suite
 
         data = data_dir or default_data_dir()
-        report = run_suite(suite, moderator, data_dir=data if data and data.is_dir() else None)
+        found = data if data and data.is_dir() else None
+        if suite == "all":
+            _compare_all(moderator, compare, data_dir=found, as_json=as_json)
+            return
+        from training.suites import format_table, run_suite
+
+        report = run_suite(suite, moderator, data_dir=found)
         click.echo(json.dumps(report, indent=2) if as_json else format_table(suite, report))
         return
     from training.data import load_labelled_file

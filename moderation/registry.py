@@ -63,6 +63,30 @@ def active_version(models_dir: Path) -> str:
     return version
 
 
+def versions(models_dir: Path) -> list[str]:
+    """The versions on disk (folders with a manifest), oldest first by their card's `created`
+    time, then by name."""
+    found: list[tuple[str, str]] = []
+    for folder in models_dir.iterdir() if models_dir.is_dir() else ():
+        if not (VERSION_RE.fullmatch(folder.name) and (folder / MANIFEST_FILE).is_file()):
+            continue
+        try:
+            created = str(json.loads((folder / "card.json").read_text("utf-8")).get("created", ""))
+        except (OSError, ValueError):
+            created = ""
+        found.append((created, folder.name))
+    return [name for _, name in sorted(found)]
+
+
+def previous_version(models_dir: Path, version: str) -> str | None:
+    """The version created just before `version` (what a rollback would return to)."""
+    ordered = versions(models_dir)
+    if version not in ordered:
+        return None
+    at = ordered.index(version)
+    return ordered[at - 1] if at > 0 else None
+
+
 def set_active(models_dir: Path, version: str) -> None:
     if not (models_dir / version / MANIFEST_FILE).is_file():
         raise ModelError(f"model version {version!r} not found in {models_dir}")

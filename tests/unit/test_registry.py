@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 
 from moderation.errors import ModelError
-from moderation.registry import active_version, load_bundle, read_card, set_active
+from moderation.registry import (
+    active_version,
+    load_bundle,
+    previous_version,
+    read_card,
+    set_active,
+    versions,
+)
 
 
 @pytest.fixture
@@ -57,3 +64,17 @@ def test_refuses_a_broken_manifest_or_card(registry: Path) -> None:
         load_bundle(registry)
     with pytest.raises(ModelError, match="invalid version"):
         load_bundle(registry, "tiny-1\n")
+
+
+def test_versions_are_ordered_by_creation_and_know_their_predecessor(registry: Path) -> None:
+    older = registry / "tiny-0"
+    shutil.copytree(registry / "tiny-1", older)
+    card = json.loads((older / "card.json").read_text())
+    card["created"] = "2000-01-01T00:00:00Z"
+    (older / "card.json").write_text(json.dumps(card))
+    (registry / "not-a-model").mkdir()  # no manifest: not a version
+
+    assert versions(registry) == ["tiny-0", "tiny-1"]
+    assert previous_version(registry, "tiny-1") == "tiny-0"
+    assert previous_version(registry, "tiny-0") is None
+    assert previous_version(registry, "unknown") is None

@@ -15,9 +15,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from moderation.scoring import Moderator
+if TYPE_CHECKING:
+    from moderation.scoring import Moderator
 
 #: Suite name -> module in this package.
 SUITES: dict[str, str] = {

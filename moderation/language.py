@@ -54,7 +54,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.normalize import _homoglyph  # the normaliser's look-alike table
+from moderation.normalize.chars import homoglyph as _homoglyph  # the look-alike table
 
 SCAN_CHARS = 300  # the detector reads at most this many characters of prepared text
 # ...and this many when the text is ASCII with two English marker words in them (which the

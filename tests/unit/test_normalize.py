@@ -69,10 +69,11 @@ EXAMPLES = [
     ("i d i o t you", "idiot you"),
     ("A B C", "abc"),
     ("I am a u.s. citizen", "i am a u.s. citizen"),
-    ("f*ck sh*t f**k", "f*ck sh*t f**k"),
+    ("f*ck sh*t f**k", "fuck shit f**k"),  # one masked letter is read (see 5 below)
     # 7. repeated letters and punctuation
-    ("fuuuuck", "fuuck"),
-    ("sooooo", "soo"),
+    ("fuuuuck", "fuck"),  # read as a word (step 5); else a run of >= 3 becomes 2
+    ("sooooo", "so"),
+    ("zzzzzz", "zz"),
     ("killlll", "kill"),
     ("wow!!!!", "wow!"),
     ("wait....", "wait."),
@@ -129,7 +130,7 @@ def test_offsets_of_a_simple_expansion() -> None:
         ("you are an i d i o t ok", "idiot", (11, 20)),
         ("  SH1T!!! happens", "shit!", (2, 9)),
         ("soooo f.u.c.k.", "fuck.", (6, 14)),
-        ("fuuuuuck", "fuuck", (0, 8)),
+        ("fuuuuuck", "fuck", (0, 8)),
         ("mark\u0301\u0301 x", "mark", (0, 6)),
     ],
 )
@@ -261,7 +262,7 @@ def test_pathological_inputs_complete(text: str, expected: str, end: int) -> Non
 
 
 def test_translate_tables_stay_bounded_under_many_distinct_code_points() -> None:
-    from moderation import normalize as module
+    from moderation.normalize import chars as module
 
     text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 70_000) if chr(c).isprintable())
     expected = normalize(text[:100])

@@ -25,6 +25,7 @@ from moderation.api.routes import (
     queue,
     reports,
 )
+from moderation.detectors import pii
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.ingest import ReviewIngest
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             moderator.lists.start_watching()  # reloads off the request path
         normalize.warm_up()
         language.warm_up()
+        pii.warm_up()  # phone metadata of every region, off the first request's path
         app.state.queue = open_queue(settings)  # connects lazily: a down Redis is no obstacle
         # Flags and audit samples Redis cannot take wait in a spool of the queue's own.
         ingest = app.state.ingest = ReviewIngest(

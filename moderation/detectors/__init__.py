@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from moderation.categories import Category
 from moderation.detectors.base import Finding, noisy_or, prepare
-from moderation.detectors.pii import find_pii, pii_findings
+from moderation.detectors.pii import find_pii, pii_findings, with_deobfuscated
 from moderation.detectors.spam import find_spam, spam_findings
 from moderation.detectors.threats import find_threats
 from moderation.detectors.view import light_view, to_original
@@ -40,6 +40,7 @@ def detect(text: str, normalized: str | None = None) -> list[Finding]:
     pii = pii_findings(prepared)
     spam = spam_findings(prepared, pii)
     pii, spam = to_original(pii, text, sources), to_original(spam, text, sources)
+    pii = with_deobfuscated(text, pii, prepared)  # "42 3lm 5tr33t", "j0hn@9m4il.c0m"
     threats = find_threats(text, normalized)
     if not pii and not threats:
         return spam

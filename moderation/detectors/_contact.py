@@ -1,17 +1,23 @@
 """Phone numbers and email addresses: the PII kinds that also feed spam's "contact" rule.
 
-Phone numbers come from :class:`phonenumbers.PhoneNumberMatcher` (region US plus any ``+``
-international number, ``Leniency.VALID``), but the library only ever sees small windows
-around a run of at least seven digits that a cheap regex found first, so digit-free comments
-cost nothing. Emails are found by scanning for ``@`` and by one regex for spelled-out forms
-(``john dot smith at gmail dot com``, ``john[at]gmail[dot]com``).
+Phone numbers come from :class:`phonenumbers.PhoneNumberMatcher` (region US, so any North
+American number and any ``+`` international number, ``Leniency.VALID``); a digit run it does
+not accept is then tried as a national number of each region in :data:`REGIONS` ("07700
+900123", "030 1234567", "(11) 91234-5678") with the regions' own metadata: a cheap match of the
+region's general pattern first, then ``is_valid_number_for_region``. The library only ever sees
+small windows around a run of at least seven digits that a cheap regex found first, so
+digit-free comments cost nothing. Emails are found by scanning for ``@`` and by one regex for
+spelled-out forms (``john dot smith at gmail dot com``, ``john[at]gmail[dot]com``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 
 import phonenumbers
+from phonenumbers import PhoneMetadata, PhoneNumber
 
 from moderation.detectors import _context as ctx
 from moderation.detectors.base import MAX_PER_KIND, Finding, Prepared, make_finding, words
@@ -22,7 +28,21 @@ PHONE_BASE = 0.6
 PHONE_FORMAT_ONLY_BASE = 0.55
 EMAIL_BASE = 0.55
 REGION = "US"
+#: Regions whose national formats (no country code) are recognised, besides North America.
+#: Numbers written with ``+`` and a country code are recognised for every region.
+REGIONS = (
+    "GB", "IE", "AU", "NZ", "IN", "ZA", "SG", "PH", "NG", "KE", "DE", "FR", "ES", "IT", "NL",
+    "BE", "CH", "AT", "SE", "PT", "BR", "MX", "JP",
+)  # fmt: skip
 TOLL_FREE = frozenset({"800", "888", "877", "866", "855", "844", "833"})
+_BUSINESS_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
 
 # Seven to twenty digits, each separated by at most three separator characters.
 _CANDIDATE = re.compile(r"\d(?:[ \t().\-/]{0,3}\d){6,19}")
@@ -34,12 +54,22 @@ _NANP_FORMAT = re.compile(
 # "867-5309": a seven-digit local number, accepted only with doxing context.
 _LOCAL7 = re.compile(r"(?<![\w-])\d{3}[ .-]\d{4}(?![\w])")
 _NON_DIGIT = re.compile(r"\D")
+# A number labelled as someone's own line, right before or after it.
+_PERSONAL_LABEL = r"(?:mobile|cell|cellphone|home|personal|private|whatsapp)"
+_PERSONAL_BEFORE = re.compile(
+    rf"\b{_PERSONAL_LABEL}(?:\s+(?:phone|number|no\.?|#))?\s*[:=-]?\s*\(?\Z"
+)
+_PERSONAL_AFTER = re.compile(rf"\s{{0,2}}[(\[]?{_PERSONAL_LABEL}\b")
 # Candidates that are obviously not phone numbers, rejected before calling phonenumbers:
 # dates (2024-01-15, 15/01/2024, 15.01.2024) and digit runs glued to a word or URL path.
 _DATE = re.compile(
     r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})"
 )
 _GLUE = frozenset("/=_&?#%@.")
+# "2019-2020", "1998/99": a range of years, not a phone number.
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")  # "22236.3895": a decimal number, not a phone
+_SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")  # the SSN rule's, valid or not
+_YEAR_RANGE = re.compile(r"(?:19|20)[0-9]{2}\s?[-/–]\s?(?:19|20)?[0-9]{2}")
 _MAX_CANDIDATES = 32
 _CURRENCY = frozenset("$€£¥")
 
@@ -54,27 +84,103 @@ def _plausible_span(p: Prepared, start: int, end: int) -> bool:
     return not ctx.is_reference_number(p, start)
 
 
-def _phone_finding(p: Prepared, start: int, end: int, base: float, nanp: str) -> Finding | None:
-    national = nanp[1:] if len(nanp) == 11 and nanp.startswith("1") else nanp
-    toll_free = len(national) == 10 and national[:3] in TOLL_FREE
-    score = ctx.score_in_context(p, start, end, base, ctx.BENIGN_PHONE, benign_hint=toll_free)
+def _phone_finding(
+    p: Prepared, start: int, end: int, base: float, business: bool
+) -> Finding | None:
+    """A phone finding; a business number (toll-free, shared cost) scores low unless doxing
+    context says it is someone's ("reach him at 0901 ...")."""
+    labelled = _PERSONAL_BEFORE.search(p.low, max(0, start - 24), start) or _PERSONAL_AFTER.match(
+        p.low, end
+    )
+    benign = None if labelled else ctx.BENIGN_PHONE  # "office ... fax ... 0770 mobile"
+    score = ctx.score_in_context(p, start, end, base, benign, benign_hint=business)
     return make_finding(p.text, "doxing", "phone", start, end, score)
 
 
-def _match_window(text: str, w0: int, w1: int) -> list[tuple[int, int, str]]:
-    """(start, end, national number if +1 else "") of the numbers phonenumbers validates."""
-    out: list[tuple[int, int, str]] = []
+def _is_business(number: PhoneNumber) -> bool:
+    """Toll-free, shared-cost, premium and universal access numbers belong to organisations."""
+    return phonenumbers.number_type(number) in _BUSINESS_TYPES
+
+
+def _match_window(text: str, w0: int, w1: int) -> list[tuple[int, int, bool]]:
+    """(start, end, business number) of the numbers phonenumbers validates."""
     matcher = phonenumbers.PhoneNumberMatcher(
         text[w0:w1], REGION, leniency=phonenumbers.Leniency.VALID, max_tries=8
     )
-    for m in matcher:
-        num = m.number
-        nanp = str(num.national_number) if num.country_code == 1 else ""
-        out.append((w0 + m.start, w0 + m.end, nanp))
-    return out
+    return [(w0 + m.start, w0 + m.end, _is_business(m.number)) for m in matcher]
 
 
-def _formatted_only(p: Prepared, w0: int, w1: int) -> list[tuple[int, int, str]]:
+@functools.cache
+def _national_plans() -> tuple[tuple[str, int, str, bool, re.Pattern[str]], ...]:
+    """Per region of REGIONS: (region, country code, trunk prefix, whether the national format
+    starts with the trunk prefix, general number pattern), read from phonenumbers' metadata."""
+    plans = []
+    for region in REGIONS:
+        meta = PhoneMetadata.metadata_for_region(region)
+        example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+        if meta is None or meta.general_desc is None or meta.country_code is None or not example:
+            continue
+        trunk = meta.national_prefix or ""
+        national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+        needs_trunk = bool(trunk) and national.lstrip("(").startswith(trunk)
+        pattern = re.compile(meta.general_desc.national_number_pattern or r"\d+")
+        plans.append((region, meta.country_code, trunk, needs_trunk, pattern))
+    return tuple(plans)
+
+
+def national_regions(digits: str) -> Iterator[str]:
+    """The regions of REGIONS in whose national format ``digits`` is a valid number."""
+    for region, code, trunk, needs_trunk, pattern in _national_plans():
+        nsn = digits
+        if trunk and digits.startswith(trunk):
+            nsn = digits[len(trunk) :]
+        elif needs_trunk:
+            continue
+        if not nsn or not pattern.fullmatch(nsn):
+            continue
+        number = PhoneNumber(country_code=code, national_number=int(nsn))
+        zeros = len(nsn) - len(nsn.lstrip("0"))
+        if zeros:
+            number.italian_leading_zero = True
+            number.number_of_leading_zeros = zeros
+        if phonenumbers.is_valid_number(number):  # any region of the code: 07911 is Jersey
+            yield region
+
+
+def _national_span(text: str, s: int, e: int) -> list[tuple[int, int, bool]]:
+    """The candidate ``text[s:e]`` as a national number of some region, written with a
+    grouping of digits that region uses ("07700 900123", "(11) 91234-5678"; not a list such
+    as "3 23 30 42 45 49"), as phonenumbers' ``STRICT_GROUPING`` judges it."""
+    w0, w1 = max(0, s - 2), min(len(text), e + 2)
+    found: list[tuple[int, int, bool]] = []
+    for region in national_regions(_NON_DIGIT.sub("", text[s:e])):
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text[w0:w1], region, leniency=phonenumbers.Leniency.STRICT_GROUPING, max_tries=4
+        )
+        found += [
+            (w0 + m.start, w0 + m.end, _is_business(m.number))
+            for m in matcher
+            if w0 + m.start <= s and w0 + m.end >= e
+        ]
+        if found and not found[-1][2]:
+            break  # a personal reading: "0901..." is a British premium line, a Japanese mobile
+    if not found:
+        return []
+    start, end, _ = found[-1]
+    return [(start, end, found[0][2])]  # the first region's reading decides
+
+
+def _national_plausible(p: Prepared, raw: str, s: int, e: int) -> bool:
+    """A bare run of digits without a trunk "0" ("1334936874" is a Unix time more often than
+    a Brazilian number) counts as a national number only next to a person or doxing cue."""
+    if not raw.isdigit() or raw.startswith("0"):
+        return True
+    if _PERSONAL_BEFORE.search(p.low, max(0, s - 24), s) or _PERSONAL_AFTER.match(p.low, e):
+        return True
+    return ctx.has_doxing_context(p, s, e) or ctx.names_person(p, s, e, window=20)
+
+
+def _formatted_only(p: Prepared, w0: int, w1: int) -> list[tuple[int, int, bool]]:
     """Phone-formatted numbers phonenumbers rejects as unallocated (fictional 555 numbers),
     and seven-digit local numbers next to doxing context."""
     fm = _NANP_FORMAT.search(p.text, w0, w1)
@@ -82,7 +188,9 @@ def _formatted_only(p: Prepared, w0: int, w1: int) -> list[tuple[int, int, str]]
         fm = _LOCAL7.search(p.text, w0, w1)
         if fm is None or not ctx.has_doxing_context(p, fm.start(), fm.end()):
             return []
-    return [(fm.start(), fm.end(), _NON_DIGIT.sub("", fm.group()))]
+    digits = _NON_DIGIT.sub("", fm.group())
+    national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    return [(fm.start(), fm.end(), len(national) == 10 and national[:3] in TOLL_FREE)]
 
 
 def find_phones(p: Prepared) -> list[Finding]:
@@ -100,15 +208,23 @@ def find_phones(p: Prepared) -> list[Finding]:
         before = text[s - 1] if s > 0 else " "
         if before.isalpha() or before in _GLUE or _DATE.fullmatch(cand.group()):
             continue
+        if any(rule.fullmatch(cand.group()) for rule in (_YEAR_RANGE, _DECIMAL, _SSN_SHAPE)):
+            continue
+        if ctx.is_reference_number(p, s):
+            continue
         w0, w1 = max(0, s - 6), min(n, e + 12)
         spans, base = _match_window(text, w0, w1), PHONE_BASE
+        if not spans and text[max(0, s - 2) : s].strip() not in ("+", "+("):
+            spans = _national_span(text, s, e)
+            if spans and not _national_plausible(p, cand.group(), s, e):
+                spans = []
         if not spans:
             spans, base = _formatted_only(p, w0, w1), PHONE_FORMAT_ONLY_BASE
-        for start, end, nanp in spans:
+        for start, end, business in spans:
             if (start, end) in seen or not _plausible_span(p, start, end):
                 continue
             seen.add((start, end))
-            f = _phone_finding(p, start, end, base, nanp)
+            f = _phone_finding(p, start, end, base, business)
             if f is not None:
                 findings.append(f)
     return findings
@@ -130,8 +246,11 @@ _PROVIDERS = words(
 )
 _STOP_LOCALS = words(
     "in on me us him her them it is was be am are logged signed account address email mail"
-    " look you i we they there here up out back"
+    " look you i we they there here up out back the this that a an my your our his their its"
+    " at to of and or"
 )
+# Words near a spelled-out address that say it is one ("email him at ...", "her address is").
+_EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|address|inbox|contact|write|reach)\b")
 _TLDS = (
     r"com|net|org|edu|gov|io|co|uk|us|ca|au|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|ie|pl|ru|in"
     r"|info|biz|me|mx|br|jp|nz|za"
@@ -147,10 +266,12 @@ _SPELLED = re.compile(
 _FIRST_LABEL = re.compile(r"[a-z0-9-]+")
 _PROVIDER_WORDS = frozenset(p.encode() for p in _PROVIDERS)
 _HINT_WORDS = frozenset({b"dot", b"at"})
+_AT_DOMAIN = re.compile(r"\sat\s{1,3}[a-z0-9-]{1,63}\.[a-z]{2}")
 
 
 def _may_have_spelled_email(p: Prepared) -> bool:
-    """Cheap gate: "dot", a bracketed "[at]", or a plain " at " next to a mail provider."""
+    """Cheap gate: "dot", a bracketed "[at]", a plain " at " next to a mail provider or
+    before a dotted domain ("at shaw.ca")."""
     if _HINT_WORDS.isdisjoint(p.word_set):
         return False
     if b"dot" in p.word_set:
@@ -158,7 +279,7 @@ def _may_have_spelled_email(p: Prepared) -> bool:
     low = p.low
     if "at]" in low or "at)" in low or "at}" in low or "at>" in low:
         return True
-    return not _PROVIDER_WORDS.isdisjoint(p.word_set)
+    return not _PROVIDER_WORDS.isdisjoint(p.word_set) or bool(_AT_DOMAIN.search(low))
 
 
 def _email_finding(p: Prepared, start: int, end: int, local: str) -> Finding | None:
@@ -197,6 +318,20 @@ def _plain_emails(p: Prepared) -> list[Finding]:
     return findings
 
 
+def _plain_at_ok(p: Prepared, start: int, local: str, first_label: str) -> bool:
+    """A plain " at " joins an address when neither side is an ordinary word ("look at this
+    dot com bubble", "signed in at gmail.com") and the domain is a mail provider, the local
+    part looks like a handle (a digit, "." "_" or a spelled "dot"), or the words just before
+    say it is an address ("email him at adavis at web dot de")."""
+    if local in _STOP_LOCALS or first_label in _STOP_LOCALS:
+        return False
+    if first_label in _PROVIDERS or " dot " in local:
+        return True
+    if any(c.isdigit() or c in "._" for c in local):
+        return True
+    return bool(_EMAIL_CUE.search(p.low, max(0, start - 25), start))
+
+
 def _spelled_emails(p: Prepared) -> list[Finding]:
     if not _may_have_spelled_email(p):
         return []
@@ -208,9 +343,7 @@ def _spelled_emails(p: Prepared) -> list[Finding]:
         bracketed = at.strip() != "at"
         label = _FIRST_LABEL.match(domain)
         first_label = label.group() if label is not None else ""
-        # Plain " at " needs a mail provider ("look at this dot com bubble" is no email) and
-        # a local part that is not an ordinary word ("signed in at gmail.com").
-        if not bracketed and (first_label not in _PROVIDERS or local in _STOP_LOCALS):
+        if not bracketed and not _plain_at_ok(p, m.start(), local, first_label):
             continue
         f = _email_finding(p, m.start(), m.end(), local)
         if f is not None:

@@ -74,7 +74,7 @@ def find_cards(p: Prepared) -> list[Finding]:
 
 _SSN = re.compile(r"([0-9](?<![\w-][0-9])[0-9]{2})-([0-9]{2})-([0-9]{4})(?![\w-])")
 _SSN_LABELLED = re.compile(
-    r"\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s{0,3}(?:is|was|:|#)?\s{0,3}"
+    r"\b(?:ssn|ss#|social(?:\s+security)?(?:\s+(?:number|no\.?|#))?)\s{0,3}(?:is|was|:|#)?\s{0,3}"
     r"(?P<n>(?P<a>[0-9]{3})[ -]?(?P<g>[0-9]{2})[ -]?(?P<s>[0-9]{4}))(?![\w-])"
 )
 _SSN_WORDS = frozenset({b"ssn", b"ss", b"social"})
@@ -181,7 +181,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 def _ip_score(p: Prepared, start: int, end: int, addr: IPAddress) -> float:
     private = addr.is_private or addr.is_loopback or addr.is_reserved or addr.is_link_local
-    return ctx.score_in_context(p, start, end, IP_BASE, ctx.BENIGN_IP, benign_hint=private)
+    return ctx.score_in_context(p, start, end, IP_BASE, ctx.BENIGN_IP, not_personal=private)
 
 
 def _octets_ok(raw: str) -> bool:
@@ -225,6 +225,7 @@ _PLATE = re.compile(
     r"(?P<plate>[A-Za-z0-9]{1,4}(?:[ -]?[A-Za-z0-9]{1,4}){1,2}|[A-Za-z0-9]{4,8})(?![\w-])",
     re.IGNORECASE,
 )
+_PLATE_GROUP = re.compile(r"[A-Za-z0-9]+")
 _PLATE_WORDS = frozenset(b"plate plates license licence reg registration tag tags".split())
 
 
@@ -251,9 +252,13 @@ def find_plates(p: Prepared) -> list[Finding]:
     text = p.text
     findings: list[Finding] = []
     for m in islice(_PLATE.finditer(text), MAX_CANDIDATES):
-        if _plate_ok(m["plate"]):
-            s, e = m.span("plate")
-            score = ctx.score_in_context(p, s, e, PLATE_BASE)
-            if collect(findings, make_finding(text, "doxing", "plate", s, e, score)):
+        s = m.start("plate")
+        # The regex takes up to three groups greedily ("KV13 EJC if"): keep the longest
+        # leading run of groups that is a plate.
+        ends = [t.end() for t in _PLATE_GROUP.finditer(m["plate"])]
+        end = next((s + e for e in reversed(ends) if _plate_ok(m["plate"][:e])), None)
+        if end is not None:
+            score = ctx.score_in_context(p, s, end, PLATE_BASE)
+            if collect(findings, make_finding(text, "doxing", "plate", s, end, score)):
                 break
     return findings

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 SUITES: dict[str, str] = {
     "obfuscation": "training.suites.obfuscation",
     "identity": "training.suites.identity",
+    "doxing": "training.suites.doxing",
 }
 
 

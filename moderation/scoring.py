@@ -8,18 +8,18 @@ evidence for every triggered category, with offsets into the text the author typ
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 
 from moderation.categories import CATEGORIES, Category
 from moderation.detectors import Finding, category_scores, detect
 from moderation.errors import InvalidInput
+from moderation.evidence import WORD_CORE as WORD_CORE  # re-exported: perspective_spans
+from moderation.evidence import build_evidence
 from moderation.language import detect as detect_language
 from moderation.linear import LinearScorer
 from moderation.normalize import normalize, normalize_with_offsets
@@ -33,13 +33,6 @@ from moderation.terms import NO_MATCHES, CompiledLists, ListStore, TermMatches
 # on its own it may raise doxing to this cap (below any sensible flag threshold); a PII
 # detector finding is what makes a comment doxing. See the model card.
 DOXING_MODEL_CAP = 0.35
-# A word is evidence when it carries at least this share of the strongest word's push on the
-# category's logit, and at least this much push in absolute terms.
-EVIDENCE_MIN_SHARE = 0.25
-EVIDENCE_MIN_PUSH = 0.1
-# The word inside a whitespace token, without surrounding punctuation.
-WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?")
-_TOKEN = re.compile(r"\S+")
 
 
 class TextTooLong(InvalidInput):
@@ -331,67 +324,13 @@ class Moderator:
         matches: TermMatches,
         features: tuple[np.ndarray, np.ndarray] | None,
     ) -> dict[Category, list[Evidence]]:
-        """Deny-list terms and detector findings first, then the model's strongest words.
-
-        Model evidence is trimmed to the word (no trailing comma), skips function words and
-        anything inside a detector's span, and is left out for doxing when a PII detector
-        found something (the model alone cannot make a comment doxing).
-        """
-        out: dict[Category, list[Evidence]] = {c: [] for c in categories}
-        normalized = normalize_with_offsets(text) if matches.deny else None
-        for hit in matches.deny:
-            if hit.category in out and len(out[hit.category]) < self.max_evidence_spans:
-                assert normalized is not None
-                start, end = normalized.to_original(hit.start, hit.end)
-                out[hit.category].append(
-                    Evidence(start=start, end=end, text=text[start:end], source=hit.source)
-                )
-        for f in findings:
-            if f.category in out and len(out[f.category]) < self.max_evidence_spans:
-                out[f.category].append(
-                    Evidence(start=f.start, end=f.end, text=f.text, source=f.source)
-                )
-        wanted = [c for c in categories if not (c == "doxing" and out[c])]
-        if not wanted:
-            return out
-        normalized = normalized or normalize_with_offsets(text)
-        words: list[tuple[tuple[int, int], np.ndarray]] = []
-        function_words: list[tuple[tuple[int, int], np.ndarray]] = []
-        columns = [CATEGORIES.index(c) for c in wanted]
-        contributions = self.scorer.token_contributions(
-            normalized.text, features, columns, matches.allow
+        """Evidence for each of `categories` (see `moderation.evidence`)."""
+        return build_evidence(
+            self.scorer,
+            text,
+            categories,
+            findings=findings,
+            matches=matches,
+            features=features,
+            max_spans=self.max_evidence_spans,
         )
-        for start, end, push in contributions:
-            word = WORD_CORE.search(normalized.text, start, end) or _TOKEN.search(
-                normalized.text, start, end
-            )
-            if word is None:
-                continue
-            span = normalized.to_original(word.start(), word.end())
-            is_function_word = word.group().casefold() in STOP_WORDS
-            (function_words if is_function_word else words).append((span, push))
-        for category in wanted:
-            j = CATEGORIES.index(category)
-            taken = [(e.start, e.end) for e in out[category]]
-            ranked = sorted(
-                ((float(push[j]), span) for span, push in words if push[j] > EVIDENCE_MIN_PUSH),
-                reverse=True,
-            )
-            if not ranked and not taken:  # a triggered category always shows its strongest word
-                ranked = sorted(
-                    ((float(push[j]), span) for span, push in words + function_words),
-                    reverse=True,
-                )[:1]
-            if not ranked:
-                continue
-            floor = ranked[0][0] * EVIDENCE_MIN_SHARE
-            for push_j, (o_start, o_end) in ranked:
-                if push_j < floor or len(out[category]) >= self.max_evidence_spans:
-                    break
-                if any(o_start < end and start < o_end for start, end in taken):
-                    continue
-                taken.append((o_start, o_end))
-                out[category].append(
-                    Evidence(start=o_start, end=o_end, text=text[o_start:o_end], source="model")
-                )
-        return out

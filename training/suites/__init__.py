@@ -25,6 +25,7 @@ SUITES: dict[str, str] = {
     "obfuscation": "training.suites.obfuscation",
     "identity": "training.suites.identity",
     "doxing": "training.suites.doxing",
+    "spans": "training.suites.spans",
 }
 
 

@@ -1,0 +1,209 @@
+"""Evidence: the spans of the text the author typed that drove each triggered category.
+
+Site deny-list terms and rule-based detector findings come first, as they are. Then the
+model's words, read from `LinearScorer.token_contributions` (each whitespace token's share of
+the category's logit) in the normalised text, so `f u c k` and `1d10t` are one word each, and
+mapped back to the characters the author typed:
+
+- a token that joins words with sentence punctuation (`liar--including`, `stupid.it's`) is
+  split into its words, and the token's push shared among them as they push apart;
+- a word is evidence when its push is at least `EVIDENCE_MIN_SHARE` of the strongest word's
+  and at least `EVIDENCE_MIN_PUSH` (function words only when nothing else drove the category);
+- evidence words next to each other (only spaces between) make one span, as people mark
+  "lying loser", not "lying" and "loser";
+- spans are trimmed to the word (no surrounding punctuation), never overlap a deny term or a
+  detector's span, and the strongest `max_spans` are kept.
+
+The two constants were chosen on the validation split of TOXICSPANS with the spans suite
+(`moderation evaluate --suite spans`); see `training/suites/spans.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
+
+from moderation.categories import CATEGORIES, Category
+from moderation.detectors import Finding
+from moderation.linear import LinearScorer
+from moderation.normalize import Normalized, normalize_with_offsets
+from moderation.schemas import Evidence
+from moderation.terms import TermMatches
+
+# A word is evidence when it carries at least this share of the strongest word's push on the
+# category's logit, and at least this much push in absolute terms.
+EVIDENCE_MIN_SHARE = 0.5
+EVIDENCE_MIN_PUSH = 0.3
+# Evidence words this close (spaces or tabs only) are one span.
+MERGE_MAX_GAP = 3
+# The word inside a whitespace token, without surrounding punctuation.
+WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?")
+_TOKEN = re.compile(r"\S+")
+# Sentence punctuation inside a token: where "word.word" or "word--word" splits into words.
+_PIECE_BREAK = re.compile(r"[.,;:!?/()\[\]{}\"…]+|-{2,}")
+_GAP = re.compile(r"[ \t]*")
+
+Span = tuple[int, int]
+
+
+#: One word of the comment: (start, end) in the original text, and whether it is a function
+#: word. Plain tuples: a comment has dozens of words and evidence is on the request path.
+Word = tuple[int, int, bool]
+
+
+def build_evidence(
+    scorer: LinearScorer,
+    text: str,
+    categories: list[Category],
+    *,
+    findings: list[Finding],
+    matches: TermMatches,
+    features: tuple[np.ndarray, np.ndarray] | None,
+    max_spans: int,
+) -> dict[Category, list[Evidence]]:
+    """Deny-list terms and detector findings first, then the model's words (module docstring).
+
+    Model evidence is left out for doxing when a PII detector found something (the model
+    alone cannot make a comment doxing). At most `max_spans` per category. `features` is the
+    scorer's feature vector of the normalised text when the caller already has it.
+    """
+    out: dict[Category, list[Evidence]] = {c: [] for c in categories}
+    normalized = normalize_with_offsets(text) if matches.deny else None
+    for hit in matches.deny:
+        if hit.category in out and len(out[hit.category]) < max_spans:
+            assert normalized is not None
+            start, end = normalized.to_original(hit.start, hit.end)
+            out[hit.category].append(
+                Evidence(start=start, end=end, text=text[start:end], source=hit.source)
+            )
+    for f in findings:
+        if f.category in out and len(out[f.category]) < max_spans:
+            out[f.category].append(Evidence(start=f.start, end=f.end, text=f.text, source=f.source))
+    wanted = [c for c in categories if not (c == "doxing" and out[c])]
+    if not wanted:
+        return out
+    normalized = normalized or normalize_with_offsets(text)
+    columns = [CATEGORIES.index(c) for c in wanted]
+    words, pushes = model_words(scorer, normalized, columns, matches=matches, features=features)
+    for category in wanted:
+        taken = [(e.start, e.end) for e in out[category]]
+        room = max_spans - len(out[category])
+        j = CATEGORIES.index(category)
+        column = [float(push[j]) for push in pushes]
+        for start, end in choose_spans(words, column, text, taken=taken)[:room]:
+            out[category].append(
+                Evidence(start=start, end=end, text=text[start:end], source="model")
+            )
+    return out
+
+
+def model_words(
+    scorer: LinearScorer,
+    normalized: Normalized,
+    columns: list[int],
+    *,
+    matches: TermMatches,
+    features: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[list[Word], list[np.ndarray]]:
+    """The comment's words in text order, and each word's push on the `columns` categories
+    (an array of seven)."""
+    norm = normalized.text
+    words: list[Word] = []
+    rows: list[np.ndarray] = []
+    for start, end, push in scorer.token_contributions(norm, features, columns, matches.allow):
+        word = WORD_CORE.search(norm, start, end) or _TOKEN.search(norm, start, end)
+        if word is None:
+            continue
+        a, b = word.span()
+        core = word.group()
+        if not core.isalnum() and _PIECE_BREAK.search(core):  # "liar--including": rare
+            pieces = _pieces(norm, a, b)
+            if _are_words(norm, pieces) and push[columns].max() > EVIDENCE_MIN_PUSH:
+                shares = _piece_shares(scorer, [norm[x:y] for x, y in pieces], columns)
+                for (x, y), share in zip(pieces, shares, strict=True):
+                    words.append(
+                        (*normalized.to_original(x, y), norm[x:y].casefold() in STOP_WORDS)
+                    )
+                    rows.append(push * share)
+                continue
+        words.append((*normalized.to_original(a, b), core.casefold() in STOP_WORDS))
+        rows.append(push)
+    return words, rows
+
+
+def choose_spans(
+    words: list[Word], pushes: Sequence[float], text: str, *, taken: list[Span]
+) -> list[Span]:
+    """The evidence spans of one category, strongest first (see the module docstring).
+
+    `pushes` holds each word's push on the category's logit. With nothing `taken` and no word
+    above the floors, the strongest word of any kind is the evidence: a triggered category
+    always shows something."""
+    candidates = [
+        k
+        for k, (w, push) in enumerate(zip(words, pushes, strict=True))
+        if push > EVIDENCE_MIN_PUSH and not w[2]
+    ]
+    if not candidates:
+        if taken or not words:
+            return []
+        candidates = [max(range(len(words)), key=pushes.__getitem__)]
+    floor = max(pushes[k] for k in candidates) * EVIDENCE_MIN_SHARE
+    spans: list[tuple[float, Span]] = []
+    previous = -2
+    for k in candidates:  # in text order: neighbours merge
+        start, end, _ = words[k]
+        if pushes[k] < floor or any(start < b and a < end for a, b in taken):
+            continue
+        if spans and k == previous + 1 and _joinable(text, spans[-1][1][1], start):
+            strength, (first, _) = spans[-1]
+            spans[-1] = (max(strength, pushes[k]), (first, end))
+        else:
+            spans.append((pushes[k], (start, end)))
+        previous = k
+    spans.sort(key=lambda item: -item[0])
+    return [span for _, span in spans]
+
+
+def _joinable(text: str, end: int, start: int) -> bool:
+    """True when only a few spaces or tabs separate the two words."""
+    gap = _GAP.fullmatch(text, end, start)
+    return gap is not None and start - end <= MERGE_MAX_GAP
+
+
+def _pieces(norm: str, start: int, end: int) -> list[Span]:
+    """The words of the token `norm[start:end]` split at sentence punctuation."""
+    pieces: list[Span] = []
+    position = start
+    for brk in [*_PIECE_BREAK.finditer(norm, start, end), None]:
+        stop = brk.start() if brk is not None else end
+        core = WORD_CORE.search(norm, position, stop)
+        if core is not None:
+            pieces.append(core.span())
+        if brk is not None:
+            position = brk.end()
+    return pieces
+
+
+def _are_words(norm: str, pieces: list[Span]) -> bool:
+    """True for two or more pieces that each look like a word of their own: a function word or
+    three characters or more ("fu.ck" and "sh.it" are one word, disguised)."""
+    return len(pieces) > 1 and all(
+        b - a >= 3 or norm[a:b].casefold() in STOP_WORDS for a, b in pieces
+    )
+
+
+def _piece_shares(scorer: LinearScorer, pieces: list[str], columns: list[int]) -> np.ndarray:
+    """(len(pieces), 7) shares of a token's push: each piece's positive push when the pieces
+    are scored apart, over their sum (equal shares where no piece pushes)."""
+    parts = scorer.token_contributions(" ".join(pieces), columns=columns)
+    if len(parts) != len(pieces):  # cannot happen for whitespace-free pieces; be safe
+        return np.full((len(pieces), len(CATEGORIES)), 1.0 / len(pieces))
+    pushes = np.clip(np.array([push for _, _, push in parts]), 0.0, None)
+    totals = pushes.sum(axis=0)
+    even = np.full_like(pushes, 1.0 / len(pieces))
+    shares: np.ndarray = np.where(totals > 0, pushes / np.where(totals > 0, totals, 1.0), even)
+    return shares

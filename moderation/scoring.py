@@ -111,11 +111,14 @@ class Moderator:
         *,
         comment_id: str | None = None,
         languages: Sequence[str] | None = None,
+        signals: Sequence[Finding] = (),
     ) -> ModerationResult:
         """Score one comment and decide on it.
 
         `languages` are ISO 639-1 codes the caller declares (e.g. Perspective's request
-        field); without them the language is detected.
+        field); without them the language is detected. `signals` are findings from outside
+        the comment (repeats across comments, `moderation.repeats`), merged with the
+        detectors' as evidence of their category.
         """
         normalized = self._normalize(text)
         language = self.language_of(text, languages)
@@ -123,13 +126,18 @@ class Moderator:
         matches = lists.match(normalized)
         scores, features = self.scorer.scores_and_features(normalized, matches.allow)
         return self._result(
-            text, normalized, scores, comment_id, matches, lists, language, features
+            text, normalized, scores, comment_id, matches, lists, language, features, signals
         )
 
     def moderate_many(
-        self, texts: Sequence[str], *, ids: Sequence[str | None] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        ids: Sequence[str | None] | None = None,
+        signals: Sequence[Sequence[Finding]] | None = None,
     ) -> list[ModerationResult]:
-        """Score many comments with one matrix product; results in input order."""
+        """Score many comments with one matrix product; results in input order. `signals`:
+        each comment's findings from outside it, as in `moderate`."""
         normalized = []
         for index, text in enumerate(texts):
             try:
@@ -143,10 +151,11 @@ class Moderator:
         lists = self._lists()
         matches = [lists.match(n) for n in normalized]
         matrix = self.scorer.scores_batch(normalized, [m.allow for m in matches])
+        outside = signals or [()] * len(texts)
         return [
-            self._result(t, n, row, i, m, lists, lang)
-            for t, n, row, i, m, lang in zip(
-                texts, normalized, matrix, ids, matches, found, strict=True
+            self._result(t, n, row, i, m, lists, lang, signals=sig)
+            for t, n, row, i, m, lang, sig in zip(
+                texts, normalized, matrix, ids, matches, found, outside, strict=True
             )
         ]
 
@@ -236,14 +245,22 @@ class Moderator:
             row[j] = _noisy_or(float(row[j]), detected.get(category, 0.0))
 
     def _final_scores(
-        self, text: str, normalized: str, model_scores: np.ndarray, matches: TermMatches
+        self,
+        text: str,
+        normalized: str,
+        model_scores: np.ndarray,
+        matches: TermMatches,
+        signals: Sequence[Finding] = (),
     ) -> tuple[np.ndarray, list[Finding], dict[Category, Action]]:
-        """Model scores merged with the detectors: (scores, findings, deny-term floors).
+        """Model scores merged with the detectors and `signals` (findings from outside the
+        comment): (scores, findings, deny-term floors).
 
         Detector findings inside an allow-listed term are dropped. The floors are the action
         each category's deny terms demand; `lifted` applies them to the scores.
         """
         findings = self.findings(text, normalized, matches)
+        if signals:
+            findings = sorted([*findings, *signals], key=lambda f: (f.start, f.end))
         row = np.array(model_scores, dtype=np.float64)
         self.combine_detectors(row, category_scores(findings))
         floors: dict[Category, Action] = {}
@@ -283,8 +300,9 @@ class Moderator:
         lists: CompiledLists,
         language: Language,
         features: tuple[np.ndarray, np.ndarray] | None = None,
+        signals: Sequence[Finding] = (),
     ) -> ModerationResult:
-        row, findings, floors = self._final_scores(text, normalized, model_scores, matches)
+        row, findings, floors = self._final_scores(text, normalized, model_scores, matches, signals)
         reasons: dict[str, Action] = {}
         unsupported = self.policy.languages.unsupported
         if not language.supported and unsupported != "score":

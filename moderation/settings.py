@@ -142,6 +142,42 @@ class Settings(BaseSettings):
         le=86_400,
         description="Longest wait between two webhook delivery attempts, in seconds.",
     )
+    spam_repeats: bool = Field(
+        default=True,
+        description="Count spam repeats across comments in Redis (duplicates, near-duplicates, "
+        "posting velocity, link campaigns) before scoring `/v1/moderate`; off: each comment is "
+        "judged on its own text.",
+    )
+    spam_repeat_window: float = Field(
+        default=21_600.0,
+        gt=0,
+        le=30 * 86_400,
+        description="Seconds a comment counts as a repeat (exact or near-duplicate) of later ones.",
+    )
+    spam_velocity_window: float = Field(
+        default=600.0,
+        gt=0,
+        le=86_400,
+        description="Seconds over which an author's comments are counted for posting velocity.",
+    )
+    spam_velocity_limit: int = Field(
+        default=10,
+        ge=1,
+        description="Comments an author may post within `spam_velocity_window` before each "
+        "further one counts as spam evidence.",
+    )
+    spam_link_window: float = Field(
+        default=3_600.0,
+        gt=0,
+        le=30 * 86_400,
+        description="Seconds over which distinct authors linking to one domain are counted "
+        "(a link campaign).",
+    )
+    spam_trusted_domains: str = Field(
+        default="",
+        description="Comma-separated domains (the site's own, its partners) whose links never "
+        "count towards a link campaign, beside the built-in citation sites.",
+    )
 
     @field_validator("coral_signing_secret")
     @classmethod

@@ -32,6 +32,7 @@ from moderation.queue.ingest import ReviewIngest
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
 from moderation.queue.spool import Spool
 from moderation.queue.webhook import start_deliverer
+from moderation.repeats import open_tracker
 from moderation.scoring import Moderator
 from moderation.settings import Settings, get_settings, require_webhook_secret
 
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             replay_interval=settings.spool_replay_interval,
         )
         ingest.start()
+        # Spam repeats across comments, on the queue's Redis (None: no Redis, or turned off).
+        app.state.repeats = open_tracker(settings, app.state.queue and app.state.queue.client)
         # Sends moderator outcomes from the Redis outbox, in a thread of its own.
         app.state.webhook = start_deliverer(settings, app.state.queue and app.state.queue.client)
         log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if moderator.lists is not None:
             moderator.lists.stop_watching()
         app.state.moderator = None
+        app.state.repeats = None
         if app.state.webhook is not None:  # waits for a delivery in flight, off the loop
             await asyncio.to_thread(app.state.webhook.stop)
         await asyncio.to_thread(ingest.stop)  # one last replay, off the loop
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.moderator = None
     app.state.queue = None
+    app.state.repeats = None
     app.state.ingest = ReviewIngest(None, None, audit_sample_rate=0.0)
     app.state.webhook = None
     install_error_handlers(app)

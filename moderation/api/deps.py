@@ -1,4 +1,5 @@
-"""Dependency aliases for routes: `IngestDep`, `ModeratorDep`, `QueueDep`, `SettingsDep`."""
+"""Dependency aliases for routes: `IngestDep`, `ModeratorDep`, `QueueDep`, `RepeatsDep`,
+`SettingsDep`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Depends, Request
 from moderation.errors import ModelError, QueueUnavailable
 from moderation.queue.ingest import ReviewIngest
 from moderation.queue.items import ReviewQueue
+from moderation.repeats import RepeatTracker
 from moderation.scoring import Moderator
 from moderation.settings import Settings
 
@@ -32,6 +34,12 @@ def _queue(request: Request) -> ReviewQueue:
     return queue
 
 
+def _repeats(request: Request) -> RepeatTracker | None:
+    """The spam repeat tracker, or None (no Redis, or `spam_repeats` off)."""
+    tracker: RepeatTracker | None = getattr(request.app.state, "repeats", None)
+    return tracker
+
+
 def _ingest(request: Request) -> ReviewIngest:
     ingest: ReviewIngest = request.app.state.ingest
     return ingest
@@ -40,4 +48,5 @@ def _ingest(request: Request) -> ReviewIngest:
 IngestDep = Annotated[ReviewIngest, Depends(_ingest)]
 ModeratorDep = Annotated[Moderator, Depends(_moderator)]
 QueueDep = Annotated[ReviewQueue, Depends(_queue)]
+RepeatsDep = Annotated[RepeatTracker | None, Depends(_repeats)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

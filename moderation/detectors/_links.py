@@ -10,7 +10,14 @@ import re
 
 from moderation.detectors.base import Prepared, words
 
-__all__ = ["SHORTENERS", "find_link_spans"]
+__all__ = [
+    "PLATFORMS",
+    "REFERENCE_DOMAINS",
+    "SHORTENERS",
+    "find_link_spans",
+    "is_reference_domain",
+    "registrable_domain",
+]
 
 SHORTENERS = words(
     "bit.ly bitly.com tinyurl.com t.co goo.gl ow.ly is.gd buff.ly rebrand.ly cutt.ly"
@@ -18,6 +25,32 @@ SHORTENERS = words(
     " dlvr.it soo.gd clck.ru qr.ae po.st wa.me t.me linktr.ee"
 )
 _MAX_SPANS = 1_000
+# Sites a news commenter cites (encyclopedias, wire services, major newspapers and broadcasters,
+# journals, official bodies): a link to one is a citation, never a link drop or a campaign.
+# Government, education and international-organisation suffixes count too (_REFERENCE_SUFFIXES).
+REFERENCE_DOMAINS = words(
+    "wikipedia.org wikimedia.org wiktionary.org archive.org doi.org arxiv.org ssrn.com"
+    " nature.com science.org sciencedirect.com thelancet.com bmj.com"
+    " nejm.org jstor.org reuters.com apnews.com afp.com bbc.co.uk bbc.com theguardian.com"
+    " nytimes.com washingtonpost.com wsj.com ft.com economist.com bloomberg.com npr.org pbs.org"
+    " cnn.com cbc.ca abc.net.au aljazeera.com politico.com politico.eu theatlantic.com"
+    " latimes.com usatoday.com independent.co.uk telegraph.co.uk thetimes.co.uk"
+    " sky.com channel4.com itv.com lemonde.fr spiegel.de dw.com france24.com euronews.com"
+    " theglobeandmail.com nationalpost.com thestar.com smh.com.au propublica.org factcheck.org"
+    " snopes.com fullfact.org politifact.com statista.com ourworldindata.org imf.org"
+    " worldbank.org oecd.org un.org who.int europa.eu nhs.uk"
+)
+# Big platforms whose bare links readers share (a video, a post): no link drop on their own.
+PLATFORMS = words(
+    "youtube.com youtu.be facebook.com fb.com twitter.com x.com instagram.com reddit.com"
+    " tiktok.com vimeo.com twimg.com imgur.com giphy.com medium.com substack.com google.com"
+    " linkedin.com flickr.com soundcloud.com spotify.com"
+)
+_REFERENCE_SUFFIXES = (".gov", ".mil", ".edu", ".int", ".gov.uk", ".ac.uk", ".nhs.uk",
+                       ".police.uk", ".parliament.uk", ".gc.ca", ".gov.au", ".edu.au",
+                       ".govt.nz", ".gouv.fr", ".bund.de", ".europa.eu")  # fmt: skip
+# Second-level labels under which a registration sits one level deeper ("bbc.co.uk").
+_SECOND_LEVEL = words("co com net org ac gov edu gob govt ne or go mil nic ltd plc sch nhs")
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^]{1,2000}")
 _STRONG_TLDS = (
@@ -142,3 +175,27 @@ def find_link_spans(p: Prepared) -> list[tuple[int, int, str]]:
     if len(spans) > 1:
         spans.sort()
     return spans
+
+
+def registrable_domain(host: str) -> str:
+    """The domain someone registered: ``www.news.example.co.uk`` -> ``example.co.uk``.
+
+    A heuristic (no public-suffix list): the last two labels, or three when the second-last is
+    a common second-level label under a two-letter country code (``co.uk``, ``com.au``).
+    """
+    labels = [label for label in host.lower().strip(".").split(".") if label]
+    if len(labels) <= 2:
+        return ".".join(labels)
+    if len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def is_reference_domain(host: str, trusted: frozenset[str] = frozenset()) -> bool:
+    """Whether a link to ``host`` is a citation: a reference site, an official suffix
+    (``.gov``, ``.ac.uk`` ...), or one of the site's ``trusted`` domains (registrable form)."""
+    host = host.lower().strip(".")
+    domain = registrable_domain(host)
+    if domain in REFERENCE_DOMAINS or domain in trusted:
+        return True
+    return ("." + host).endswith(_REFERENCE_SUFFIXES)

@@ -4,22 +4,42 @@ Kinds:
 - ``link``: URLs, bare domains and obfuscated links. One link is normal on a news site
   (citing a source), so a lone link scores 0.25; the per-link score grows with the count so
   that the noisy-or category score is ~0.5 for two links and ~0.75 for three. URL shorteners
-  and messenger links (bit.ly, t.co, wa.me ...) score at least 0.5 each.
+  and messenger links (bit.ly, t.co, wa.me ...) score at least 0.5 each, a link written to
+  slip past filters ("example[dot]com", "site (.) net") 0.6: nobody citing a source hides
+  the address.
 - ``promo``: promotional phrases ("check out my channel", "work from home", "guaranteed
-  returns" ...), 0.4 each, 0.8 when the comment also carries a link.
+  returns" ...), 0.4 each, 0.8 when the comment also carries a link, a phone number, an email
+  or an @handle (a way to reach the promoter).
 - ``contact``: a phone number or email in the same comment as a promo phrase, 0.8.
+- ``offer``: something sold or promised plus a way to take it up (``_offers.py``: lure,
+  contact, link, call to action and promise cues in points), 0.35 to 0.9, on the lure's span.
+  A phone or email in a comment with an offer of 4+ points is a ``contact`` finding too.
+- ``link_drop``: a link to a site that is neither a citation nor a big platform (YouTube,
+  Facebook ...) with at most ``LINK_DROP_WORDS`` words around it, 0.6 on the link: people
+  share bare links too, so it takes a lure in the comment or its URL ("cheap-pills.biz", an
+  offer cue) to make it spam. Wrapped in stock praise ("Great post! Visit ..."), 0.85.
+- ``stuffing``: SEO keyword stuffing, commercial words with key words repeated densely
+  ("cheap flights cheap hotels ... travel deals ... travel booking"), 0.85 on the comment.
 - ``shouting`` (> 70% capitals over >= 30 letters) and ``repetition`` (a word or phrase of
   up to six words repeated >= 5 times in a row): weak, 0.3.
 
-Repeats across comments and authors need shared state and live elsewhere.
+Repeats across comments and authors need shared state: ``moderation.repeats``.
 """
 
 from __future__ import annotations
 
 import operator
 import re
+from collections import Counter
 
-from moderation.detectors._links import SHORTENERS, find_link_spans
+from moderation.detectors._links import (
+    PLATFORMS,
+    SHORTENERS,
+    find_link_spans,
+    is_reference_domain,
+    registrable_domain,
+)
+from moderation.detectors._offers import find_offer
 from moderation.detectors._promo import find_promo_spans
 from moderation.detectors.base import (
     MAX_PER_KIND,
@@ -28,12 +48,14 @@ from moderation.detectors.base import (
     collect,
     make_finding,
     prepare,
+    words,
 )
 from moderation.detectors.pii import find_contacts
 
 __all__ = ["find_spam", "link_score", "spam_findings"]
 
 SHORTENER_SCORE = 0.5
+OBFUSCATED_LINK_SCORE = 0.6
 PROMO_SCORE = 0.4
 PROMO_WITH_LINK_SCORE = 0.8
 CONTACT_SCORE = 0.8
@@ -42,10 +64,40 @@ REPEATS = 5
 MAX_PHRASE_WORDS = 6
 SHOUT_MIN_LETTERS = 30
 SHOUT_RATIO = 0.7
+LINK_DROP_SCORE = 0.6
+PRAISE_DROP_SCORE = 0.85
+LINK_DROP_WORDS = 3
+PRAISE_DROP_WORDS = 20
+STUFFING_SCORE = 0.85
+STUFFING_MIN_WORDS = 8
+STUFFING_MAX_WORDS = 80
+STUFFING_DENSITY = 0.25
+OFFER_CONTACT_POINTS = 4
 
 _REPEAT = re.compile(
     rf"(?<!\w)(\w++(?:\W{{1,5}}+\w++){{0,{MAX_PHRASE_WORDS - 1}}}?)"
     rf"(?:\W{{1,5}}+\1(?!\w)){{{REPEATS - 1},100}}"
+)
+# Stock praise that blog-comment spam wraps a link in.
+_PRAISE = re.compile(
+    r"\b(?:(?:very\s+)?(?:nice|great|good|amazing|awesome|excellent|informative|helpful|useful"
+    r"|interesting|wonderful|cool|fantastic|brilliant)\s+(?:article|post|blog|content|read|info"
+    r"|information|write-?up|share|piece|video|site|stuff)|thanks?\s+(?:you\s+)?for\s+(?:sharing"
+    r"|the\s+(?:article|post|info)))\b"
+)
+_OBFUSCATED_DOT = re.compile(r"[(\[{]\s?(?:\.|dot)\s?[)\]}]|\sdot\s|\s\.\s")
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{3,30}(?![\w@])")
+_CITATION_LABELS = words(
+    "source sources via ref refs reference references citation cite cited study report paper"
+    " data article"
+)
+_COMMERCIAL = frozenset(
+    b"cheap cheapest best buy discount online services service sale deals price prices affordable"
+    b" agency company instant order shop store outlet loans hire booking rental top".split()
+)
+_STOP = frozenset(
+    b"the a an and or of to in on for with at by from is are was be it this that my your our"
+    b" you we i".split()
 )
 _UPPER_ASCII = bytes(range(65, 91))
 _LOWER_ASCII = bytes(range(97, 123))
@@ -62,21 +114,77 @@ def link_score(n_links: int) -> float:
     return float(1.0 - (1.0 - target) ** (1.0 / n_links))
 
 
-def _links(p: Prepared, emails: list[Finding]) -> list[Finding]:
-    text = p.text
+def _link_spans(p: Prepared, emails: list[Finding]) -> list[tuple[int, int, str]]:
     spans = find_link_spans(p)
-    if not spans:
-        return []
-    if emails:  # "john dot smith at gmail dot com" is an email, not a link
+    if spans and emails:  # "john dot smith at gmail dot com" is an email, not a link
         spans = [s for s in spans if all(s[1] <= e.start or s[0] >= e.end for e in emails)]
+    return spans
+
+
+def _is_obfuscated(low: str, start: int, end: int) -> bool:
+    return _OBFUSCATED_DOT.search(low, start, end) is not None
+
+
+def _links(p: Prepared, spans: list[tuple[int, int, str]]) -> list[Finding]:
+    text = p.text
     per_link = link_score(len(spans))
     findings: list[Finding] = []
     for start, end, host in spans[:MAX_PER_KIND]:
-        score = max(SHORTENER_SCORE, per_link) if host in SHORTENERS else per_link
+        if _is_obfuscated(p.low, start, end):  # written to slip past link filters
+            score = max(OBFUSCATED_LINK_SCORE, per_link)
+        elif host in SHORTENERS:
+            score = max(SHORTENER_SCORE, per_link)
+        else:
+            score = per_link
         f = make_finding(text, "spam", "link", start, end, score)
         if f is not None:
             findings.append(f)
     return findings
+
+
+def _words_outside(low: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """Words (runs of letters or digits) of `low` outside the link spans."""
+    rest, last = [], 0
+    for start, end, _host in spans:
+        rest.append(low[last:start])
+        last = max(last, end)
+    rest.append(low[last:])
+    return re.findall(r"[^\W_]+", " ".join(rest))
+
+
+def _link_drop(p: Prepared, dropped: list[tuple[int, int, str]], words: list[str]) -> list[Finding]:
+    """A link to an unknown site with (next to) nothing else, or with stock praise; a link
+    labelled as a source ("Source: ...", "via ...") is a citation."""
+    if len(words) <= PRAISE_DROP_WORDS and _PRAISE.search(p.low) is not None:
+        score = PRAISE_DROP_SCORE
+    elif len(words) <= LINK_DROP_WORDS and _CITATION_LABELS.isdisjoint(words):
+        dropped = [s for s in dropped if registrable_domain(s[2]) not in PLATFORMS]
+        score = LINK_DROP_SCORE
+    else:
+        return []
+    if not dropped:
+        return []
+    start, end, _host = dropped[0]
+    f = make_finding(p.text, "spam", "link_drop", start, end, score)
+    return [f] if f is not None else []
+
+
+def _stuffing(p: Prepared) -> list[Finding]:
+    """Keyword stuffing: >= 2 commercial words, a key word thrice and another one twice."""
+    words = p.words
+    if len(words) < STUFFING_MIN_WORDS or len(_COMMERCIAL.intersection(p.word_set)) < 2:
+        return []
+    if len(words) > STUFFING_MAX_WORDS:
+        return []
+    counts = Counter(w for w in words if len(w) > 2 and w not in _STOP)
+    top = counts.most_common(2)
+    if len(top) < 2 or top[0][1] < 3 or top[1][1] < 2:
+        return []
+    if top[0][1] + top[1][1] < STUFFING_DENSITY * len(words):
+        return []
+    start = len(p.text) - len(p.text.lstrip())
+    f = make_finding(p.text, "spam", "stuffing", start, len(p.text.rstrip()), STUFFING_SCORE)
+    return [f] if f is not None else []
 
 
 def _shouting(text: str) -> list[Finding]:
@@ -147,17 +255,38 @@ def spam_findings(p: Prepared, pii: list[Finding] | None = None) -> list[Finding
     if pii is None:
         pii = find_contacts(p) if promo_spans or _needs_contacts(p) else []
     contacts = [f for f in pii if f.kind in ("phone", "email")] if pii else pii
-    findings = _links(p, [c for c in contacts if c.kind == "email"] if contacts else contacts)
+    spans = _link_spans(p, [c for c in contacts if c.kind == "email"] if contacts else contacts)
+    findings = _links(p, spans) if spans else []
+    dropped = [s for s in spans if not is_reference_domain(s[2])]
+    drops = _link_drop(p, dropped, _words_outside(p.low, spans)) if dropped else []
+    findings += drops
+    offer = find_offer(
+        p,
+        links=len(dropped) + len(drops),
+        # t.co wraps every link of a pasted tweet: the poster did not choose it.
+        strong_link=any(
+            (host in SHORTENERS and host != "t.co") or _is_obfuscated(p.low, s, e)
+            for s, e, host in dropped
+        ),
+        contacts=len(contacts),
+    )
+    if offer is not None:
+        f = make_finding(text, "spam", "offer", offer.start, offer.end, offer.score)
+        if f is not None:
+            findings.append(f)
     if promo_spans:
-        score = PROMO_WITH_LINK_SCORE if findings else PROMO_SCORE
+        reachable = spans or contacts or ("@" in text and _HANDLE.search(text) is not None)
+        score = PROMO_WITH_LINK_SCORE if reachable else PROMO_SCORE
         for s, e in promo_spans:
             f = make_finding(text, "spam", "promo", s, e, score)
             if f is not None:
                 findings.append(f)
+    if promo_spans or (offer is not None and offer.points >= OFFER_CONTACT_POINTS):
         for c in contacts:
             f = make_finding(text, "spam", "contact", c.start, c.end, CONTACT_SCORE)
             if f is not None:
                 findings.append(f)
+    findings += _stuffing(p)
     if len(text) >= SHOUT_MIN_LETTERS:
         findings += _shouting(text)
     if len(p.words) >= REPEATS:

@@ -26,6 +26,7 @@ SUITES: dict[str, str] = {
     "identity": "training.suites.identity",
     "doxing": "training.suites.doxing",
     "spans": "training.suites.spans",
+    "spam": "training.suites.spam",
 }
 
 

@@ -1,0 +1,113 @@
+"""Counts of repeats turned into spam findings (pure: no Redis here).
+
+Each signal is a `Finding` of category `spam` whose score grows with its count, so that one
+repeat is a hint and a handful is a campaign. With the spam category's evidence combined by
+noisy-or, a signal decides on its own only when it is strong; weaker ones add to the
+comment's own evidence (a link, a promotional phrase) and to the model's score.
+
+- `duplicate`: other authors who posted the same canonical text (0.6, 0.9, 0.975 ... for 1,
+  2, 3 ...), and the author's own earlier copies (0.4, 0.7, 0.85 ...);
+- `near_duplicate`: the same for MinHash near-duplicates that are not exact copies (0.5,
+  0.85, 0.955 ...; own: 0.35, 0.675, 0.84 ...);
+- `velocity`: the author's comments in the velocity window beyond `velocity_limit` (0.3,
+  0.51, 0.66, 0.76, 0.83, 0.88 ... for 1, 2, 3 ... too many);
+- `link_campaign`: authors linking to one non-citation domain beyond `LINK_AUTHORS_FREE`
+  (0.4, 0.64, 0.78, 0.87 ...), and the author's own earlier posts of it (0.4, 0.7, 0.85 ...).
+
+Evidence spans: the whole comment for repeats and velocity, the link for a link campaign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from moderation.detectors.base import Finding, make_finding, noisy_or
+from moderation.repeats.fingerprint import Fingerprint
+
+__all__ = ["Counts", "RepeatConfig", "grow", "signal_findings"]
+
+#: Distinct authors who may link to the same unknown domain within the link window before it
+#: counts: two readers sharing a local site is ordinary, a third in the window is not.
+LINK_AUTHORS_FREE = 2
+
+
+@dataclass(frozen=True)
+class RepeatConfig:
+    """Windows (seconds) and limits of the tracker (from `Settings`)."""
+
+    repeat_window: float = 6 * 3600.0
+    velocity_window: float = 600.0
+    velocity_limit: int = 10
+    link_window: float = 3600.0
+    trusted_domains: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the tracker found before this comment (see `script.OBSERVE`'s return)."""
+
+    exact_authors: int = 0
+    exact_self: int = 0
+    near_authors: int = 0
+    near_self: int = 0
+    velocity: int = 0
+    domains: tuple[tuple[int, int], ...] = ()  # (other authors, own earlier posts) per link
+
+    @classmethod
+    def from_reply(cls, reply: Sequence[int]) -> Counts:
+        v = [int(x) for x in reply]
+        rest = v[5:]
+        return cls(
+            exact_authors=v[0],
+            exact_self=v[1],
+            near_authors=v[2],
+            near_self=v[3],
+            velocity=v[4],
+            domains=tuple(zip(rest[::2], rest[1::2], strict=True)),
+        )
+
+
+def grow(count: int, first: float, step: float) -> float:
+    """0 for no count; ``first`` for one; each further one removes ``step`` of what is left."""
+    if count <= 0:
+        return 0.0
+    return 1.0 - (1.0 - first) * (1.0 - step) ** (count - 1)
+
+
+def _repeat_score(authors: int, own: int, *, first: float, step: float, own_first: float) -> float:
+    return noisy_or([grow(authors, first, step), grow(own, own_first, 0.5)])
+
+
+def signal_findings(
+    text: str, fp: Fingerprint, counts: Counts, config: RepeatConfig
+) -> list[Finding]:
+    """The spam findings of one comment's counts, whole-comment ones first."""
+    start, end = fp.span
+    scored = [
+        (
+            "duplicate",
+            _repeat_score(
+                counts.exact_authors, counts.exact_self, first=0.6, step=0.75, own_first=0.4
+            ),
+        ),
+        (
+            "near_duplicate",
+            _repeat_score(
+                counts.near_authors, counts.near_self, first=0.5, step=0.7, own_first=0.35
+            ),
+        ),
+        ("velocity", grow(counts.velocity - config.velocity_limit, 0.3, 0.3)),
+    ]
+    findings = [
+        f
+        for kind, score in scored
+        if score > 0 and (f := make_finding(text, "spam", kind, start, end, score)) is not None
+    ]
+    for link, (authors, own) in zip(fp.links, counts.domains, strict=False):
+        score = noisy_or([grow(authors + 1 - LINK_AUTHORS_FREE, 0.4, 0.4), grow(own, 0.4, 0.5)])
+        if score > 0:
+            f = make_finding(text, "spam", "link_campaign", link.start, link.end, score)
+            if f is not None:
+                findings.append(f)
+    return findings

@@ -30,7 +30,7 @@ def corpus(n: int, seed: int = 7) -> list[str]:
     """A realistic mix: the hand-written sets plus, when present, real news-forum comments."""
     texts = [
         json.loads(line)["text"]
-        for path in sorted((REPO / "training" / "eval").glob("*.jsonl"))
+        for path in (REPO / "training" / "eval" / f"{name}.jsonl" for name in ("civil", "harmful"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line
     ]

@@ -259,6 +259,12 @@ def _line_error(number: int, line: str, exc: ModerationError) -> dict[str, Any]:
     default=None,
     help="Also write the thresholds chosen on validation as a policy TOML here.",
 )
+@click.option(
+    "--suites/--no-suites",
+    default=True,
+    show_default=True,
+    help="Run the evaluation suites on the new model and put their figures in its card.",
+)
 @_errors_to_exit
 def train(
     data_dir: Path | None,
@@ -268,6 +274,7 @@ def train(
     licenses: tuple[str, ...],
     activate: bool,
     write_policy: Path | None,
+    suites: bool,
 ) -> None:
     """Train, calibrate and evaluate a model on the public datasets; write a new version."""
     import logging
@@ -275,6 +282,7 @@ def train(
     from moderation.settings import get_settings
     from training.data import default_data_dir
     from training.pipeline import run_training
+    from training.train import TrainConfig
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     data_dir = data_dir or default_data_dir()
@@ -288,6 +296,7 @@ def train(
         sources=list(sources) or None,
         licenses=set(licenses) or None,
         activate=activate,
+        config=TrainConfig(suites=suites),
     )
     if write_policy:
         src = models_dir / card["version"] / "policy.toml"

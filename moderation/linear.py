@@ -1,11 +1,12 @@
 """A compiled view of the trained scikit-learn model for fast serving.
 
 The artifact holds two fitted `TfidfVectorizer`s (word and char n-grams, see
-`moderation.features`) and one `LogisticRegression` per category plus Platt calibration
-constants. Calling scikit-learn for one comment costs far more in input validation than in
-arithmetic, so `LinearScorer` copies the vocabularies, idf weights and coefficients into plain
-dicts and numpy arrays and scores with a few vector operations. `tests/unit/test_linear.py`
-proves its output equal to scikit-learn's on the same weights.
+`moderation.features`) and one `LogisticRegression` per category plus calibration
+constants (beta calibration; Platt's in older artifacts). Calling scikit-learn for one comment
+costs far more in input validation than in arithmetic, so `LinearScorer` copies the
+vocabularies, idf weights and coefficients into plain dicts and numpy arrays and scores with a
+few vector operations. `tests/unit/test_linear.py` proves its output equal to scikit-learn's
+on the same weights.
 """
 
 from __future__ import annotations
@@ -49,14 +50,15 @@ class LinearScorer:
         n_features = self.idf.shape[0]
         self.coef = np.zeros((n_features, len(CATEGORIES)), dtype=np.float64)
         self.intercept = np.full(len(CATEGORIES), _MISSING_INTERCEPT)
-        self.platt = np.tile(np.array([1.0, 0.0]), (len(CATEGORIES), 1))
+        # (a, b, c) per category: see `calibrate`; (1, 1, 0) leaves the logistic probability
+        self.calibration = np.tile(np.array([1.0, 1.0, 0.0]), (len(CATEGORIES), 1))
         for j, category in enumerate(CATEGORIES):
             clf = bundle["classifiers"].get(category)
             if clf is None:
                 continue
             self.coef[:, j] = clf.coef_.ravel()
             self.intercept[j] = float(clf.intercept_[0])
-            self.platt[j] = bundle["calibration"][category]
+            self.calibration[j] = calibration_row(bundle["calibration"][category])
         self._token_cache: dict[str, list[int]] = {}
 
     # -- features -------------------------------------------------------------------------
@@ -132,8 +134,12 @@ class LinearScorer:
         return logits
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
-        z = logits * self.platt[:, 0] + self.platt[:, 1]
-        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        """Beta calibration of logits `z` (one row of 7, or a matrix of rows):
+        sigmoid(a ln s - b ln(1 - s) + c) with s = sigmoid(z), as `training.calibration`
+        fits it; Platt scaling sigmoid(A z + B) is the case a = b = A, c = B."""
+        a, b, c = self.calibration[:, 0], self.calibration[:, 1], self.calibration[:, 2]
+        t = b * np.logaddexp(0.0, logits) - a * np.logaddexp(0.0, -logits) + c
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-t))
         return probabilities
 
     def scores(self, text: str) -> np.ndarray:
@@ -235,6 +241,17 @@ class LinearScorer:
                     owner, weights=scale * self.coef[f, j], minlength=len(spans)
                 )
         return [(start, end, totals[pos]) for pos, (start, end) in enumerate(spans)]
+
+
+def calibration_row(stored: Sequence[float]) -> np.ndarray:
+    """A category's calibrator from the artifact as (a, b, c): three numbers (beta
+    calibration) or, in artifacts before it, Platt's two (A, B), which are (A, A, B)."""
+    values = [float(v) for v in stored]
+    if len(values) == 2:
+        return np.array([values[0], values[0], values[1]])
+    if len(values) == 3:
+        return np.array(values)
+    raise ValueError(f"a calibrator has 2 (Platt) or 3 (beta) numbers, not {len(values)}")
 
 
 def _allow_groups(words: Sequence[re.Match[str]], allowed: Spans) -> list[int]:

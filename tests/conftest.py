@@ -32,7 +32,7 @@ def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from training.train import TrainConfig
 
     models = tmp_path_factory.mktemp("models")
-    config = TrainConfig(word_min_df=1, char_min_df=1, progress=False)
+    config = TrainConfig(word_min_df=1, char_min_df=1, progress=False, suites=False)
     run_training(FIXTURE_DATA, models, version="tiny-1", config=config, activate=True)
     return models
 

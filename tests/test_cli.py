@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from moderation.categories import CATEGORIES
 from moderation.cli import main
 from moderation.settings import get_settings
+from training.suites import SUITES
 
 
 @pytest.fixture
@@ -110,6 +111,14 @@ def test_train_writes_a_version(runner: CliRunner, tmp_path: Path, fixture_data:
         assert (out / "t2" / name).is_file()
     card = json.loads((out / "t2" / "card.json").read_text())
     assert card["licenses"] and card["sources"] and card["label_mapping"]
+    # Every evaluation suite ran on the new model; its headline figures are in the card.
+    assert set(card["suites"]) == set(SUITES)
+    assert all(
+        v is None or 0.0 <= v <= 1.0
+        for figures in card["suites"].values()
+        for v in figures.values()
+    )
+    assert "## Evaluation suites" in (out / "t2" / "card.md").read_text()
     assert 'version = "t2"' in policy.read_text()
     again = runner.invoke(
         main, ["train", "--data-dir", str(fixture_data), "--out", str(out), "--version", "t2"]

@@ -1,4 +1,5 @@
-"""Render a model card (card.json) as Markdown for people."""
+"""Render a model card (card.json) as Markdown for people: test figures, calibration
+(reliability table), identity bias, behaviour sets, data."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ def render_card(card: dict[str, Any]) -> str:
             f"{_fmt(m.get('recall_at_flag'))} | {_fmt(t['reject'])} | "
             f"{_fmt(m.get('precision_at_reject'))} | {_fmt(m.get('recall_at_reject'))} |"
         )
+    lines += _calibration_lines(card.get("calibration"))
+    lines += _identity_lines(card.get("identity"))
+    lines += _suite_lines(card.get("suites"))
     lines += ["", "## Hand-written behaviour sets (training/eval/)", ""]
     for name, result in card.get("handwritten", {}).items():
         d = result["decisions"]
@@ -85,3 +89,92 @@ def render_card(card: dict[str, Any]) -> str:
     libs = ", ".join(f"{k} {v}" for k, v in card["libraries"].items())
     lines += ["", f"Libraries: {libs}. Training took {card['train_seconds']} s.", ""]
     return "\n".join(lines)
+
+
+def _calibration_lines(calibration: dict[str, Any] | None) -> list[str]:
+    """ECE per category, then the reliability table: per score bin and category, the mean
+    score against the observed positive rate (and the number of test rows in the bin)."""
+    if not calibration:
+        return []
+    cats = [c for c in CATEGORIES if c in calibration["categories"]]
+    figures = calibration["categories"]
+    lines = [
+        "",
+        f"## Calibration ({calibration['method']}, fitted on {calibration['fitted_on']}, "
+        f"measured on {calibration['measured_on']})",
+        "",
+        "Expected calibration error (ECE) over ten equal-width score bins, and the largest gap "
+        "between mean score and observed rate in a bin of at least 100 test rows. Scores as "
+        "served: doxing and spam include the rule-based detectors.",
+        "",
+        "| | " + " | ".join(cats) + " |",
+        "|---|" + "---|" * len(cats),
+        "| ECE | " + " | ".join(_fmt(figures[c]["ece"]) for c in cats) + " |",
+        "| max gap | " + " | ".join(_fmt(figures[c]["max_gap"]) for c in cats) + " |",
+        "",
+        "Reliability: mean score / observed rate (rows) per bin.",
+        "",
+        "| score bin | " + " | ".join(cats) + " |",
+        "|---|" + "---|" * len(cats),
+    ]
+    by_bin: dict[float, dict[str, dict[str, Any]]] = {}
+    for c in cats:
+        for row in figures[c]["bins"]:
+            by_bin.setdefault(row["lo"], {})[c] = row
+    for lo in sorted(by_bin):
+        cells = []
+        for c in cats:
+            row = by_bin[lo].get(c)
+            cells.append(
+                "–"
+                if row is None
+                else f"{row['mean_score']:.2f} / {row['observed_rate']:.2f} ({row['n']})"
+            )
+        lines.append(f"| {lo:.1f}–{lo + 0.1:.1f} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _identity_lines(identity: dict[str, Any] | None) -> list[str]:
+    if not identity:
+        return []
+    lines = ["", "## Identity mentions", ""]
+    suite = identity.get("suite")
+    if suite:
+        h = suite["headline"]
+        held = suite["held_out"]
+        lines += [
+            "Identity suite (templated, `moderation evaluate --suite identity`): false flag rate "
+            f"{_fmt(h['false_flag_rate'])} (worst term {_fmt(h['worst_term_false_flag_rate'])}), "
+            f"attack recall {_fmt(h['attack_recall'])}, BPSN AUC {_fmt(h['bpsn_auc'])}. "
+            f"Terms held out of masking and augmentation ({', '.join(held['terms'])}): false "
+            f"flag rate {_fmt(held['false_flag_rate'])}, attack recall {_fmt(held['recall'])}.",
+            "",
+        ]
+    t = identity.get("test_slice")
+    if t:
+        fpr, recall = t["false_positive_rate"], t["recall"]
+        lines += [
+            f"Test split, {t['category']}: {t['identity_rows']} of {t['rows']} comments name a "
+            f"masked identity (positive rate {_fmt(t['identity_positive_rate'])} against "
+            f"{_fmt(t['other_positive_rate'])}). At the flag threshold, false positive rate "
+            f"{_fmt(fpr['identity'])} with an identity and {_fmt(fpr['other'])} without; "
+            f"recall {_fmt(recall['identity'])} and {_fmt(recall['other'])}. Subgroup AUC "
+            f"{_fmt(t['subgroup_auc'])}, BPSN {_fmt(t['bpsn_auc'])}, BNSP {_fmt(t['bnsp_auc'])}.",
+        ]
+    return lines
+
+
+def _suite_lines(suites: dict[str, dict[str, Any]] | None) -> list[str]:
+    """Headline figures of the evaluation suites (`moderation evaluate --suite NAME`)."""
+    if not suites:
+        return []
+    lines = [
+        "",
+        "## Evaluation suites (training/suites/, `moderation evaluate --suite all`)",
+        "",
+        "| suite | figure | value |",
+        "|---|---|---|",
+    ]
+    for name, figures in suites.items():
+        lines += [f"| {name} | {figure} | {_fmt(value)} |" for figure, value in figures.items()]
+    return lines

@@ -1,5 +1,6 @@
 """Figures for a model on labelled data: per-category ROC AUC, average precision, precision and
-recall at the policy thresholds, by category and by source (slice)."""
+recall at the policy thresholds, by category and by source (slice), and calibration (expected
+calibration error with its reliability table, see `training.calibration`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from moderation.categories import CATEGORIES
 from moderation.policy import Policy
+from training.calibration import reliability
 
 MIN_PER_CLASS = 5  # below this many positives or negatives a ROC AUC means little
 
@@ -73,6 +75,16 @@ def evaluate_scores(
                 if c in part and part[c].notna().any()
             }
     return report
+
+
+def calibration_report(frame: pd.DataFrame, scores: np.ndarray) -> dict[str, Any]:
+    """Per category with labels in `frame`: ECE, largest bin gap and the reliability table of
+    the (n, 7) `scores` (the scores as served: model and detectors)."""
+    return {
+        category: reliability(frame[category].to_numpy(dtype=float), scores[:, j])
+        for j, category in enumerate(CATEGORIES)
+        if category in frame and frame[category].notna().any()
+    }
 
 
 def decision_counts(decisions: list[str]) -> dict[str, int]:

@@ -20,15 +20,16 @@ from moderation.registry import VERSION_RE, library_versions, set_active, write_
 from moderation.scoring import DOXING_MODEL_CAP, Moderator
 from training.augment import SOURCE as AUGMENT_SOURCE
 from training.augment import identity_frame
+from training.calibration import fit_calibrator
 from training.card import render_card
 from training.data import SOURCES, describe_sources, load_all
-from training.evaluate import decision_counts, evaluate_scores
+from training.evaluate import calibration_report, decision_counts, evaluate_scores
+from training.fairness import identity_slice
 from training.train import (
     TrainConfig,
     choose_thresholds,
     fit_classifiers,
     fit_vectorizers,
-    platt,
     prepare,
     split,
     transform,
@@ -37,6 +38,8 @@ from training.train import (
 log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
+# The behaviour sets listed in the card (the suites' own sets live beside them).
+HANDWRITTEN_SETS = ("civil", "harmful")
 # Doxing is decided by the PII detectors (see scoring.DOXING_MODEL_CAP): fixed thresholds.
 DOXING_THRESHOLDS = {"flag": 0.5, "reject": 0.85}
 
@@ -44,7 +47,7 @@ DOXING_THRESHOLDS = {"flag": 0.5, "reject": 0.85}
 def _handwritten(moderator: Moderator) -> dict[str, Any]:
     """Decisions on the hand-written behaviour sets in training/eval/ (civil must stay allow)."""
     out: dict[str, Any] = {}
-    for path in sorted(EVAL_DIR.glob("*.jsonl")):
+    for path in (EVAL_DIR / f"{name}.jsonl" for name in HANDWRITTEN_SETS):
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
         results = [moderator.moderate(r["text"]) for r in rows]
         decisions = [r.decision for r in results]
@@ -64,6 +67,25 @@ def _handwritten(moderator: Moderator) -> dict[str, Any]:
             else [],
         }
     return out
+
+
+def _suites(moderator: Moderator, data_dir: Path, *, run: bool) -> dict[str, Any]:
+    """Every evaluation suite's headline figures (`training/suites/`), for the card; the
+    obfuscation suite samples this model's own test split from `data_dir`."""
+    if not run:
+        return {}
+    from training.suites import SUITES, headline, run_suite
+
+    found = data_dir if data_dir.is_dir() else None
+    return {name: headline(name, run_suite(name, moderator, data_dir=found)) for name in SUITES}
+
+
+def _identity_suite(moderator: Moderator) -> dict[str, Any]:
+    """The identity suite's headline figures and held-out terms (templated, a few seconds)."""
+    from training.suites import identity
+
+    report = identity.run_suite(moderator)
+    return {"headline": identity.headline(report), "held_out": report["held_out"]}
 
 
 def run_training(
@@ -94,9 +116,9 @@ def run_training(
         for name in ("train", "validation", "test")
     }
     if config.identity_augmentation:
-        extra = prepare(identity_frame(), progress=False).assign(
-            split="train", weight=config.augmentation_weight
-        )
+        extra = prepare(
+            identity_frame(per_identity=config.augmentation_per_identity), progress=False
+        ).assign(split="train", weight=config.augmentation_weight)
         parts["train"] = pd.concat([parts["train"].assign(weight=1.0), extra], ignore_index=True)
     train, valid, test = parts["train"], parts["validation"], parts["test"]
     log.info("rows after dedupe: %s", {k: len(v) for k, v in parts.items()})
@@ -106,11 +128,13 @@ def run_training(
     classifiers = fit_classifiers(x_train, train, config)
 
     x_valid = transform(word, char, valid["norm"].tolist(), progress=config.progress)
-    calibration: dict[str, tuple[float, float]] = {}
+    calibration: dict[str, tuple[float, float, float]] = {}
     for category, clf in classifiers.items():
         y = valid[category].to_numpy(dtype=float)
         known = ~np.isnan(y)
-        calibration[category] = platt(clf.decision_function(x_valid[known]), y[known])
+        calibration[category] = fit_calibrator(
+            clf.decision_function(x_valid[known]), y[known], method=config.calibration
+        )
 
     bundle = {
         "format": 1,
@@ -145,12 +169,17 @@ def run_training(
 
     test_scores = moderator.score_texts(test["text"].tolist())
     evaluation = evaluate_scores(test, test_scores, policy)
+    reliability = calibration_report(test, test_scores)
+    for category, figures in reliability.items():
+        evaluation["categories"][category].update(
+            ece=figures["ece"], calibration_max_gap=figures["max_gap"]
+        )
     used = sorted(raw["source"].unique())
     card: dict[str, Any] = {
         "version": version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": "sublinear tf-idf word 1-2-grams + char 2-5-grams (normalised text), "
-        "one logistic regression per category, Platt calibration on validation",
+        f"one logistic regression per category, {config.calibration} calibration on validation",
         "config": asdict(config),
         "doxing": {
             "model_cap": DOXING_MODEL_CAP,
@@ -166,15 +195,27 @@ def run_training(
             "source": AUGMENT_SOURCE,
             "rows": int((train["source"] == AUGMENT_SOURCE).sum()),
             "weight": config.augmentation_weight,
-            "how": "templated neutral sentences naming identities (training/augment.py), "
-            "every category 0, added to the training split only; identity words are also "
-            "masked by one placeholder in the features (moderation/features.py)",
+            "how": "neutral sentences naming identities, drawn from a grammar of group and "
+            "person phrases, predicates and frames (training/augment.py), every category 0, "
+            "added to the training split only; identity words are also masked by one "
+            "placeholder in the features (moderation/features.py)",
         }
         if config.identity_augmentation
         else None,
         "features": {"word": len(word.vocabulary_), "char": len(char.vocabulary_)},
         "thresholds": thresholds,
         "test": evaluation,
+        "calibration": {
+            "method": config.calibration,
+            "fitted_on": "validation",
+            "measured_on": "test",
+            "categories": reliability,
+        },
+        "identity": {
+            "test_slice": identity_slice(test, test_scores, policy),
+            "suite": _identity_suite(moderator),
+        },
+        "suites": _suites(moderator, data_dir, run=config.suites),
         "handwritten": _handwritten(moderator),
         "libraries": library_versions(),
         "train_seconds": round(time.monotonic() - started, 1),

@@ -3,8 +3,8 @@
 `run_training` ties them together and writes a new model version with its card. The model is
 the classic strong baseline for toxic-comment classification: sublinear tf-idf over word
 1–2-grams and char 2–5-grams of the normalised text, one logistic regression per category
-trained only on the rows whose source labels that category, then Platt-calibrated on the
-validation split.
+trained only on the rows whose source labels that category, then calibrated on the validation
+split (`training.calibration`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,15 @@ class TrainConfig:
     # precision can reach 0.9 at a score whose own neighbourhood is mostly clean.
     reject_min_score: float = 0.5
     identity_augmentation: bool = True
-    augmentation_weight: float = 5.0
+    # Sentences per identity from the augmentation grammar (training/augment.py) and the
+    # sample weight of each: 3,500 diverse sentences at 2 outweigh the 500 templated ones at 5
+    # the model had before, without teaching it any one sentence.
+    augmentation_per_identity: int = 60
+    augmentation_weight: float = 2.0
+    calibration: str = "beta"  # or "platt" (training/calibration.py)
+    # Run every evaluation suite on the new model for its card (about a minute; the spam
+    # suite's streams need Redis: REDIS_URL or the embedded one).
+    suites: bool = True
     progress: bool = True
 
 
@@ -122,15 +130,6 @@ def fit_classifiers(
         clf.fit(features[known], y[known].astype(int), sample_weight=weights)
         classifiers[category] = clf
     return classifiers
-
-
-def platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Sigmoid calibration constants (a, b): p = 1 / (1 + exp(-(a * z + b)))."""
-    if len(np.unique(y)) < 2:
-        return 1.0, 0.0
-    model = LogisticRegression(C=1e4, solver="lbfgs")
-    model.fit(decision.reshape(-1, 1), y.astype(int))
-    return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
 def choose_thresholds(

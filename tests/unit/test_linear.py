@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from moderation.categories import CATEGORIES
-from moderation.linear import LinearScorer
+from moderation.linear import LinearScorer, calibration_row
 from moderation.normalize import normalize
 from moderation.registry import load_bundle
 
@@ -24,17 +25,23 @@ TEXTS = [
 ]
 
 
-def sklearn_scores(bundle: dict, texts: list[str]) -> np.ndarray:
-    x = sp.hstack(
+def sklearn_features(bundle: dict, texts: list[str]) -> sp.csr_matrix:
+    return sp.hstack(
         [bundle["word_vectorizer"].transform(texts), bundle["char_vectorizer"].transform(texts)]
     ).tocsr()
+
+
+def sklearn_scores(bundle: dict, texts: list[str]) -> np.ndarray:
+    """Beta calibration of scikit-learn's own probability s: sigmoid(a ln s - b ln(1-s) + c)."""
+    x = sklearn_features(bundle, texts)
     out = np.zeros((len(texts), len(CATEGORIES)))
     for j, category in enumerate(CATEGORIES):
         clf = bundle["classifiers"].get(category)
         if clf is None:
             continue
-        a, b = bundle["calibration"][category]
-        out[:, j] = 1 / (1 + np.exp(-(a * clf.decision_function(x) + b)))
+        a, b, c = bundle["calibration"][category]
+        log_not, log_yes = clf.predict_log_proba(x).T
+        out[:, j] = 1 / (1 + np.exp(-(a * log_yes - b * log_not + c)))
     return out
 
 
@@ -46,6 +53,23 @@ def test_linear_scorer_equals_sklearn(tiny_models_dir: Path) -> None:
     single = np.array([scorer.scores(t) for t in texts])
     np.testing.assert_allclose(single, expected, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(scorer.scores_batch(texts), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_platt_calibrators_of_older_artifacts_score_as_before(tiny_models_dir: Path) -> None:
+    # Artifacts before beta calibration stored Platt's (A, B): p = sigmoid(A * z + B).
+    bundle, _ = load_bundle(tiny_models_dir)
+    legacy = {**bundle, "calibration": dict.fromkeys(bundle["calibration"], (0.8, -0.3))}
+    scorer = LinearScorer(legacy)
+    texts = [normalize(t) for t in TEXTS]
+    x = sklearn_features(bundle, texts)
+    for j, category in enumerate(CATEGORIES):
+        clf = bundle["classifiers"].get(category)
+        if clf is None:
+            continue
+        expected = 1 / (1 + np.exp(-(0.8 * clf.decision_function(x) - 0.3)))
+        np.testing.assert_allclose(scorer.scores_batch(texts)[:, j], expected, rtol=1e-9)
+    with pytest.raises(ValueError, match="2 \\(Platt\\) or 3"):
+        calibration_row([1.0])
 
 
 def test_token_contributions_add_up_to_the_logit(tiny_models_dir: Path) -> None:

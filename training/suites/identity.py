@@ -5,6 +5,10 @@ Every template is filled with every identity term (used as an adjective: "a {id}
 "{id} people"). Benign sentences are neutral or positive; toxic ones attack the group and count
 as racism, the category this service uses for attacks on identity. The templates are ours and
 differ from the training augmentation's (`training/augment.py`), so the suite is held out.
+
+Each term is also reported by how training saw it (`coverage`): masked by the features'
+identity placeholder, named by the augmentation only, or held out from both, so a mitigation
+that only works for the listed identities shows up.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from moderation.categories import CATEGORIES
+from moderation.features import IDENTITY_TERMS
 from moderation.scoring import Moderator
 
 SUBGROUPS: dict[str, tuple[str, ...]] = {
@@ -192,6 +197,38 @@ def evaluate(items: list[Sentence], scores: np.ndarray, flags: np.ndarray) -> di
     return {"overall": overall, "subgroups": subgroups, "terms": terms}
 
 
+def coverage(term: str) -> str:
+    """How training saw a suite term: "masked" (a word of it is the features' identity
+    placeholder), "augmented" (named by the training augmentation, not masked) or "held_out"
+    (neither: the mitigation must carry over to it)."""
+    from training.augment import augmented_terms
+
+    if any(word in IDENTITY_TERMS for word in term.split()):
+        return "masked"
+    return "augmented" if term in augmented_terms() else "held_out"
+
+
+def coverage_figures(items: list[Sentence], report: dict[str, Any]) -> dict[str, Any]:
+    """False flag rate and attack recall pooled over the terms of each coverage class, and the
+    worst term's false flag rate in each."""
+    out: dict[str, Any] = {}
+    for kind in ("masked", "augmented", "held_out"):
+        terms = sorted({s.term for s in items if coverage(s.term) == kind})
+        figures = [report["terms"][t] for t in terms if t in report["terms"]]
+        benign = sum(f["benign"] for f in figures)
+        toxic = sum(f["toxic"] for f in figures)
+        flagged = sum((f["false_flag_rate"] or 0) * f["benign"] for f in figures)
+        caught = sum((f["recall"] or 0) * f["toxic"] for f in figures)
+        rates = [f["false_flag_rate"] for f in figures if f["false_flag_rate"] is not None]
+        out[kind] = {
+            "terms": terms,
+            "false_flag_rate": round(flagged / benign, 4) if benign else None,
+            "worst_term_false_flag_rate": max(rates) if rates else None,
+            "recall": round(caught / toxic, 4) if toxic else None,
+        }
+    return out
+
+
 def run_suite(moderator: Moderator, *, data_dir: Path | None = None) -> dict[str, Any]:  # noqa: ARG001
     """The suite's report; it needs no public data (`data_dir` is for the common signature)."""
     items = sentences()
@@ -199,6 +236,8 @@ def run_suite(moderator: Moderator, *, data_dir: Path | None = None) -> dict[str
     flags = np.array([moderator.policy.categories[c].flag for c in CATEGORIES])
     report = evaluate(items, scores, flags)
     report["model_version"] = moderator.model_version
+    report["coverage"] = coverage_figures(items, report)
+    report["held_out"] = report["coverage"]["held_out"]
     report["examples"] = [
         s.text for s, row in zip(items, scores, strict=True) if not s.toxic and (row >= flags).any()
     ][:5]
@@ -230,6 +269,15 @@ def format_table(report: dict[str, Any], *, worst: int = 10) -> str:
         f"racism ROC AUC {_f(o['subgroup_auc'])}",
         "power mean (p=-5) over terms: subgroup AUC {subgroup_auc}, BPSN {bpsn_auc}, "
         "BNSP {bnsp_auc}".format(**{k: _f(v) for k, v in o["bias"].items()}),
+        "",
+    ]
+    for kind, c in report.get("coverage", {}).items():
+        lines.append(
+            f"{kind.replace('_', ' ')} terms ({len(c['terms'])}): false flag rate "
+            f"{_f(c['false_flag_rate'])}, worst term {_f(c['worst_term_false_flag_rate'])}, "
+            f"attacks caught {_f(c['recall'])}"
+        )
+    lines += [
         "",
         "| group | benign | false flags | attacks caught | subgroup AUC | BPSN AUC | BNSP AUC |",
         "|---|---|---|---|---|---|---|",

@@ -41,7 +41,7 @@ Edit = tuple[str, int, int]
 _OPTIONS = {
     "0": "o", "1": "il", "!": "il", "|": "li", "2": "z", "3": "e", "4": "a", "@": "a",
     "5": "s", "$": "s", "6": "gb", "7": "t", "8": "b", "9": "g", "(": "c", "€": "e", "£": "l",
-    "v": "vu", "u": "uv", "*": "aeiou",
+    "v": "vu", "u": "uv", "y": "yu", "*": "aeiou",
 }  # fmt: skip
 _UNIT_CHARS = r"a-z0-9@$!|(€£*"
 #: A token the repair considers: a maximal run of letters a-z, digits and leet symbols, not
@@ -57,6 +57,9 @@ _KEEP = re.compile(
 #: A token that, once repaired, shows the text uses leetspeak: a digit or leet symbol.
 LEET_EVIDENCE = re.compile(r"[0-9@$|€£]")
 BUDGET = 96  # readings tried per token at most
+# Letters read as one another only where the result is a common word: 'v' and 'u' (leet), and
+# 'y' for 'u' (Cyrillic 'у', which the look-alike table maps to 'y': 'fуck').
+_SWAPS = "uvy"
 _EDGE_RATIO = 20
 _EDGE_DIGIT_MIN_COUNT = 1_000
 _SWAP_MIN_LETTERS, _SWAP_MIN_COUNT = 4, 1_000
@@ -163,8 +166,8 @@ def _segments(text: str) -> tuple[list[tuple[list[str], int, int]], bool, int] |
             segments.append(([x * k for x in options or char for k in (1, 2)], pos, pos + size))
         else:
             if options is not None:
-                swaps += size if char in "uv" else 0
-                others += 0 if char in "uv" else size
+                swaps += size if char in _SWAPS else 0
+                others += 0 if char in _SWAPS else size
                 marked = marked or char == "*"
             segments += [(list(options or char), i, i + 1) for i in range(pos, pos + size)]
         pos += size

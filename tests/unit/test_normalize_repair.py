@@ -13,6 +13,7 @@ REPAIRED = [
     ("w@1k", "walk"),  # '1' is l here, i in 'sh1t'
     ("unti1", "until"),
     ("hvr7", "hurt"),  # 'v' for 'u'
+    ("f\u0443ck off", "fuck off"),  # Cyrillic 'у' (mapped to 'y' as a look-alike) for 'u'
     ("jvdg3", "judge"),
     ("b4(k", "back"),  # '(' for 'c'
     ("(oun7ry", "country"),
@@ -60,6 +61,7 @@ REPAIRED = [
 
 # Tokens that look obfuscated but are ordinary text: only case, whitespace and runs change.
 KEPT = [
+    ("my yoga class in sydney", "my yoga class in sydney"),  # 'y' is 'u' only to make a word
     # numbers, units, money, ordinals, versions
     ("meet at 10am or 5pm on the 1st", "meet at 10am or 5pm on the 1st"),
     (

@@ -319,13 +319,25 @@ def train(
 def _compare_all(
     moderator: Any, compare: str | None, *, data_dir: Path | None, as_json: bool
 ) -> None:
-    """`evaluate --suite all`: every suite for `moderator` and the version before it."""
+    """`evaluate --suite all`: every suite for `moderator`'s version and the version before
+    it, each with the thresholds it was trained with (its own policy.toml), so the columns
+    compare models rather than one site's policy applied to both."""
+    from moderation.policy import load_policy
     from moderation.registry import previous_version
+    from moderation.scoring import Moderator
     from moderation.settings import get_settings
     from training.suites import compare as side_by_side
 
-    previous = compare or previous_version(get_settings().models_dir, moderator.model_version)
-    models = [moderator] + ([_moderator(previous)] if previous else [])
+    settings = get_settings()
+    previous = compare or previous_version(settings.models_dir, moderator.model_version)
+    models = [
+        Moderator.load(
+            version=version,
+            settings=settings,
+            policy=load_policy(settings.models_dir / version / "policy.toml"),
+        )
+        for version in [moderator.model_version, *([previous] if previous else [])]
+    ]
     report = side_by_side.compare(
         models, data_dir=data_dir, progress=lambda step: click.echo(step, err=True)
     )

@@ -20,17 +20,20 @@ scores ``OFFER_SCORES[points]`` (3: 0.35, 4: 0.8, 5: 0.9, 6+: 0.95).
 A bare @mention is no contact (replies on social networks are full of them); a handle counts
 after a platform name ("IG: @...", "telegram @..."). Cues are whole-word regexes, also across
 the hyphens of a URL ("quick-loans-247.net"), each run only when one of its gate words is in
-the comment.
+the comment. A lure inside a link ("http://cheap-eats-denver.com") does not count: the link is
+already evidence of its own (``link``, ``link_drop``), and a domain's words are a name, not an
+offer; so a link never serves as both the lure and the way to take it up.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from moderation.detectors.base import Prepared
 
-__all__ = ["OFFER_SCORES", "Offer", "find_offer"]
+__all__ = ["OFFER_SCORES", "Offer", "find_offer", "has_strong_lure"]
 
 OFFER_SCORES = {3: 0.35, 4: 0.8, 5: 0.9}
 OFFER_MAX_SCORE = 0.95
@@ -183,18 +186,47 @@ def _search(cue: _Cue, p: Prepared) -> re.Match[str] | None:
     return cue.pattern.search(p.low)
 
 
-def find_offer(p: Prepared, *, links: int, strong_link: bool, contacts: int) -> Offer | None:
+def _search_lure(cue: _Cue, p: Prepared, links: Sequence[tuple[int, int]]) -> re.Match[str] | None:
+    """The first match of a lure cue that overlaps no link span."""
+    if not links:
+        return _search(cue, p)
+    if cue.gates.isdisjoint(p.word_set):
+        return None
+    for m in cue.pattern.finditer(p.low):
+        if all(m.end() <= start or m.start() >= end for start, end in links):
+            return m
+    return None
+
+
+def has_strong_lure(p: Prepared, links: Sequence[tuple[int, int]] = ()) -> bool:
+    """Whether the comment names a strong lure (pills, casino, forex ...) outside ``links``."""
+    if _LURE_GATES.isdisjoint(p.word_set):
+        return False
+    return any(_search_lure(cue, p, links) is not None for cue in _STRONG)
+
+
+def find_offer(
+    p: Prepared,
+    *,
+    links: int,
+    strong_link: bool,
+    contacts: int,
+    link_spans: Sequence[tuple[int, int]] = (),
+) -> Offer | None:
     """The comment's offer, if its cues add up to ``OFFER_SCORES``' lowest points.
 
     ``links``: non-citation links in the comment (``strong_link``: one is a shortener or a
-    messenger link); ``contacts``: phone numbers and emails found in it.
+    messenger link); ``contacts``: phone numbers and emails found in it; ``link_spans``: the
+    ``(start, end)`` of every link, inside which lures do not count.
     """
     if _LURE_GATES.isdisjoint(p.word_set):
         return None
-    found = [(cue.kind, m) for cue in _STRONG if (m := _search(cue, p)) is not None]
+    found = [
+        (cue.kind, m) for cue in _STRONG if (m := _search_lure(cue, p, link_spans)) is not None
+    ]
     strong = [m for _, m in found]
     kinds = {kind for kind, _ in found}
-    weak = _search(_WEAK, p)
+    weak = _search_lure(_WEAK, p, link_spans)
     if not strong and weak is None:
         return None
     points = (2 + (len(kinds) > 1) if strong else 0) + (weak is not None)

@@ -16,8 +16,10 @@ Kinds:
   A phone or email in a comment with an offer of 4+ points is a ``contact`` finding too.
 - ``link_drop``: a link to a site that is neither a citation nor a big platform (YouTube,
   Facebook ...) with at most ``LINK_DROP_WORDS`` words around it, 0.6 on the link: people
-  share bare links too, so it takes a lure in the comment or its URL ("cheap-pills.biz", an
-  offer cue) to make it spam. Wrapped in stock praise ("Great post! Visit ..."), 0.85.
+  share bare links too, so it takes a lure in the comment (an offer cue outside the link: a
+  lure in the domain itself, "cheap-eats-denver.com", is the site's name, not an offer) to
+  make it spam. Wrapped in stock praise ("Great post! Visit ..."), 0.85. It replaces the
+  link's ``link`` finding (one link, one piece of evidence: the stronger of the two).
 - ``stuffing``: SEO keyword stuffing, commercial words with key words repeated densely
   ("cheap flights cheap hotels ... travel deals ... travel booking"), 0.85 on the comment.
 - ``shouting`` (> 70% capitals over >= 30 letters) and ``repetition`` (a word or phrase of
@@ -169,6 +171,15 @@ def _link_drop(p: Prepared, dropped: list[tuple[int, int, str]], words: list[str
     return [f] if f is not None else []
 
 
+def _stronger_on_span(links: list[Finding], drop: Finding) -> list[Finding]:
+    """One link is one piece of evidence: of its ``link`` and ``link_drop`` findings keep the
+    stronger (``link_drop`` on a tie)."""
+    same = [f for f in links if (f.start, f.end) == (drop.start, drop.end)]
+    if any(f.score > drop.score for f in same):
+        return links
+    return [f for f in links if (f.start, f.end) != (drop.start, drop.end)] + [drop]
+
+
 def _stuffing(p: Prepared) -> list[Finding]:
     """Keyword stuffing: >= 2 commercial words, a key word thrice and another one twice."""
     words = p.words
@@ -259,7 +270,6 @@ def spam_findings(p: Prepared, pii: list[Finding] | None = None) -> list[Finding
     findings = _links(p, spans) if spans else []
     dropped = [s for s in spans if not is_reference_domain(s[2])]
     drops = _link_drop(p, dropped, _words_outside(p.low, spans)) if dropped else []
-    findings += drops
     offer = find_offer(
         p,
         links=len(dropped) + len(drops),
@@ -269,7 +279,10 @@ def spam_findings(p: Prepared, pii: list[Finding] | None = None) -> list[Finding
             for s, e, host in dropped
         ),
         contacts=len(contacts),
+        link_spans=[(s, e) for s, e, _host in spans],
     )
+    if drops:
+        findings = _stronger_on_span(findings, drops[0])
     if offer is not None:
         f = make_finding(text, "spam", "offer", offer.start, offer.end, offer.score)
         if f is not None:

@@ -17,7 +17,7 @@
 - ``counted``: whether the comment says enough to count its repeats at all. "Thanks!",
   "Great article" or a stock condolence are typed alike by many readers; a comment counts with
   at least ``MIN_CONTENT_WORDS`` distinct content words, or ``MIN_CONTENT_WORDS_WITH_CHANNEL``
-  when it carries a link, a handle or a long number (a way to reach the poster);
+  when it carries a link, a handle or a long number (a way to reach the poster: ``channel``);
 - ``links``: the registrable domain of each link that is not a citation (reference sites,
   official suffixes, the site's trusted domains), with its span in the original text.
   Citations are left out of ``canonical``: readers quoting the same source are not repeating
@@ -78,6 +78,7 @@ class Fingerprint:
     counted: bool
     links: tuple[LinkRef, ...]
     span: tuple[int, int]  # the comment without surrounding whitespace
+    channel: bool = False  # a non-citation link, a handle or email, or a long number
 
 
 def _hash(data: bytes, size: int = 8) -> str:
@@ -150,4 +151,5 @@ def fingerprint(text: str, *, trusted: frozenset[str] = frozenset()) -> Fingerpr
         counted=counted,
         links=links,
         span=(start, max(start, len(text.rstrip()))),
+        channel=channel,
     )

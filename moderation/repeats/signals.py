@@ -6,13 +6,21 @@ noisy-or, a signal decides on its own only when it is strong; weaker ones add to
 comment's own evidence (a link, a promotional phrase) and to the model's score.
 
 - `duplicate`: other authors who posted the same canonical text (0.6, 0.9, 0.975 ... for 1,
-  2, 3 ...), and the author's own earlier copies (0.4, 0.7, 0.85 ...);
+  2, 3 ...), and the author's own earlier copies (0.4, 0.7, 0.85 ...), capped on a lone
+  repeat (below);
 - `near_duplicate`: the same for MinHash near-duplicates that are not exact copies (0.5,
   0.85, 0.955 ...; own: 0.35, 0.675, 0.84 ...);
 - `velocity`: the author's comments in the velocity window beyond `velocity_limit` (0.3,
   0.51, 0.66, 0.76, 0.83, 0.88 ... for 1, 2, 3 ... too many);
 - `link_campaign`: authors linking to one non-citation domain beyond `LINK_AUTHORS_FREE`
   (0.4, 0.64, 0.78, 0.87 ...), and the author's own earlier posts of it (0.4, 0.7, 0.85 ...).
+
+A repeat alone is no campaign: readers post the same condolence, birthday wish or quoted line
+of the article. So when the comment offers no way to reach anyone (no link, handle, email or
+long number: `Fingerprint.channel`), names no strong lure (`has_strong_lure`: pills, casino,
+forex ...) and has no velocity signal, `duplicate` and `near_duplicate` together stay at
+`LONE_REPEAT_CAP` however many authors posted it: a nudge towards a flag with the model's
+score, never a reject on their own.
 
 Evidence spans: the whole comment for repeats and velocity, the link for a link campaign.
 """
@@ -22,14 +30,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from moderation.detectors.base import Finding, make_finding, noisy_or
+from moderation.detectors._links import find_link_spans
+from moderation.detectors._offers import has_strong_lure
+from moderation.detectors.base import Finding, make_finding, noisy_or, prepare
 from moderation.repeats.fingerprint import Fingerprint
 
-__all__ = ["Counts", "RepeatConfig", "grow", "signal_findings"]
+__all__ = ["LONE_REPEAT_CAP", "Counts", "RepeatConfig", "grow", "signal_findings"]
 
 #: Distinct authors who may link to the same unknown domain within the link window before it
 #: counts: two readers sharing a local site is ordinary, a third in the window is not.
 LINK_AUTHORS_FREE = 2
+#: Most that `duplicate` and `near_duplicate` add up to (noisy-or) on a comment with no
+#: channel, no strong lure and no velocity signal: below every shipped spam threshold.
+LONE_REPEAT_CAP = 0.75
+#: Scores at or below this are no finding (what is left after a cap).
+_NOTHING = 1e-9
 
 
 @dataclass(frozen=True)
@@ -79,26 +94,34 @@ def _repeat_score(authors: int, own: int, *, first: float, step: float, own_firs
     return noisy_or([grow(authors, first, step), grow(own, own_first, 0.5)])
 
 
+def _cap_lone_repeats(
+    text: str, fp: Fingerprint, duplicate: float, near: float
+) -> tuple[float, float]:
+    """``duplicate`` and ``near`` capped to `LONE_REPEAT_CAP` together, unless the comment has
+    a channel or a strong lure (checked only when the cap would bite)."""
+    if noisy_or([duplicate, near]) <= LONE_REPEAT_CAP or fp.channel:
+        return duplicate, near
+    p = prepare(text)
+    if has_strong_lure(p, [(s, e) for s, e, _host in find_link_spans(p)]):  # none in a link
+        return duplicate, near
+    duplicate = min(duplicate, LONE_REPEAT_CAP)
+    room = 1.0 - (1.0 - LONE_REPEAT_CAP) / (1.0 - duplicate)  # what near may still add
+    return duplicate, min(near, room) if room > _NOTHING else 0.0
+
+
 def signal_findings(
     text: str, fp: Fingerprint, counts: Counts, config: RepeatConfig
 ) -> list[Finding]:
     """The spam findings of one comment's counts, whole-comment ones first."""
     start, end = fp.span
-    scored = [
-        (
-            "duplicate",
-            _repeat_score(
-                counts.exact_authors, counts.exact_self, first=0.6, step=0.75, own_first=0.4
-            ),
-        ),
-        (
-            "near_duplicate",
-            _repeat_score(
-                counts.near_authors, counts.near_self, first=0.5, step=0.7, own_first=0.35
-            ),
-        ),
-        ("velocity", grow(counts.velocity - config.velocity_limit, 0.3, 0.3)),
-    ]
+    duplicate = _repeat_score(
+        counts.exact_authors, counts.exact_self, first=0.6, step=0.75, own_first=0.4
+    )
+    near = _repeat_score(counts.near_authors, counts.near_self, first=0.5, step=0.7, own_first=0.35)
+    velocity = grow(counts.velocity - config.velocity_limit, 0.3, 0.3)
+    if velocity <= 0:
+        duplicate, near = _cap_lone_repeats(text, fp, duplicate, near)
+    scored = [("duplicate", duplicate), ("near_duplicate", near), ("velocity", velocity)]
     findings = [
         f
         for kind, score in scored

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ KEEP_PER_KEY = 500
 
 @dataclass(frozen=True)
 class Observation:
-    """One comment to record: its text, id and author (None: anonymous)."""
+    """One comment to record: its text, id and author (None or "": anonymous)."""
 
     text: str
     comment_id: str
@@ -55,11 +55,13 @@ class RepeatTracker:
         config: RepeatConfig | None = None,
         *,
         retry_after: float = RETRY_AFTER,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.keys = keys
         self.config = config or RepeatConfig()
         self.retry_after = retry_after
+        self.clock = clock  # seconds, for the "away until" retry check only
         self._script: Any = client.register_script(OBSERVE)
         self._away_until = 0.0
         self._lock = threading.Lock()
@@ -68,7 +70,7 @@ class RepeatTracker:
     @property
     def available(self) -> bool:
         """False while the tracker leaves Redis alone after a failure."""
-        return time.monotonic() >= self._away_until
+        return self.clock() >= self._away_until
 
     def observe(
         self, text: str, *, comment_id: str, author_id: str | None = None, now: float | None = None
@@ -111,7 +113,8 @@ class RepeatTracker:
     def _call(self, item: Observation, fp: Fingerprint, now_ms: int, client: Any) -> Any:
         config, keys = self.config, self.keys
         comment = short_hash(item.comment_id)
-        author = short_hash(f"author:{item.author_id}") if item.author_id else comment
+        has_author = bool(item.author_id)  # None and "" are both anonymous
+        author = short_hash(f"author:{item.author_id}") if has_author else comment
         key_names = [
             keys.exact(fp.exact),
             keys.author(author),
@@ -126,7 +129,7 @@ class RepeatTracker:
             round(1000 * config.velocity_window),
             round(1000 * config.link_window),
             int(fp.counted),
-            int(item.author_id is not None),
+            int(has_author),
             len(fp.bands),
             READ_PER_KEY,
             KEEP_PER_KEY,
@@ -136,7 +139,7 @@ class RepeatTracker:
     def _went_away(self, exc: RedisError) -> None:
         with self._lock:
             first = self._away_until == 0.0
-            self._away_until = time.monotonic() + self.retry_after
+            self._away_until = self.clock() + self.retry_after
             self.failures += 1
         if first:
             log.warning(

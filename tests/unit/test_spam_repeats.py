@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from moderation.detectors.base import noisy_or
 from moderation.repeats import Counts, RepeatConfig, fingerprint, signal_findings
 from moderation.repeats.fingerprint import BANDS
-from moderation.repeats.signals import grow
+from moderation.repeats.signals import LONE_REPEAT_CAP, grow
 
 BASE = "Earn $500/day at home, visit easyjobs-online.biz"
 
@@ -108,3 +109,47 @@ def test_own_copies_count_less_than_other_authors() -> None:
 def test_reply_is_parsed() -> None:
     counts = Counts.from_reply([1, 2, 3, 4, 5, 6, 7, 8, 9])
     assert counts == Counts(1, 2, 3, 4, 5, ((6, 7), (8, 9)))
+
+
+CONDOLENCE = "Rest in peace Officer Daniels, my thoughts are with his wife and two children."
+
+
+@pytest.mark.parametrize("authors", [1, 2, 3, 10, 50])
+def test_a_lone_repeat_never_rejects_however_many_authors(authors: int) -> None:
+    """Readers post the same harmless text: with no channel, lure or velocity the repeat
+    signals together stay below every shipped spam threshold (0.833) and below 0.8."""
+    fp = fingerprint(CONDOLENCE)
+    assert fp.counted and not fp.channel
+    for counts in (
+        Counts(exact_authors=authors),
+        Counts(near_authors=authors),
+        Counts(exact_authors=authors, exact_self=3, near_authors=authors, near_self=2),
+    ):
+        found = signal_findings(CONDOLENCE, fp, counts, RepeatConfig())
+        assert found and {f.kind for f in found} <= {"duplicate", "near_duplicate"}
+        assert noisy_or([f.score for f in found]) <= LONE_REPEAT_CAP < 0.8
+    one = signal_findings(CONDOLENCE, fp, Counts(exact_authors=1), RepeatConfig())
+    assert one[0].score == pytest.approx(0.6)  # below the cap: unchanged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{CONDOLENCE} Details at helpthedaniels-fund.biz",  # a link
+        f"{CONDOLENCE} Message @daniels_family_help",  # a handle
+        f"{CONDOLENCE} Call 0800 555 0199",  # a phone number
+        f"{CONDOLENCE} Write to danielsfund@gmail.com",  # an email
+        "Rest in peace Officer Daniels, his family deserves to know the best online casino.",
+    ],
+)
+def test_a_repeat_with_a_channel_or_lure_grows_as_before(text: str) -> None:
+    fp = fingerprint(text)
+    found = signal_findings(text, fp, Counts(exact_authors=2), RepeatConfig())
+    assert {f.kind: f.score for f in found}["duplicate"] == pytest.approx(0.9)
+
+
+def test_a_repeat_with_a_velocity_signal_grows_as_before() -> None:
+    fp = fingerprint(CONDOLENCE)
+    counts = Counts(exact_authors=2, velocity=RepeatConfig().velocity_limit + 1)
+    found = {f.kind: f.score for f in signal_findings(CONDOLENCE, fp, counts, RepeatConfig())}
+    assert found["duplicate"] == pytest.approx(0.9) and found["velocity"] > 0

@@ -138,3 +138,28 @@ def test_domains(host: str, domain: str, reference: bool) -> None:
 def test_trusted_domains_are_citations() -> None:
     assert is_reference_domain("blog.oursite.com", frozenset({"oursite.com"}))
     assert not is_reference_domain("blog.oursite.com")
+
+
+def test_a_lure_inside_a_link_is_no_offer_and_the_link_counts_once() -> None:
+    """'cheap' in the domain is the site's name: no offer; the bare link is one piece of
+    evidence (the link drop), not a link and a link drop on the same span."""
+    text = "My review: http://cheap-eats-denver.com"
+    found = find_spam(text)
+    assert [(f.kind, f.text) for f in found] == [("link_drop", "http://cheap-eats-denver.com")]
+    assert category_scores(found)["spam"] == pytest.approx(0.6)
+
+
+def test_a_lure_outside_the_link_still_makes_an_offer() -> None:
+    found = {f.kind: f for f in find_spam("Cheap pills, order at cheap-pills.biz")}
+    assert found["offer"].text == "Cheap"  # the lure in the text, not the one in the domain
+    assert found["link"].text == "cheap-pills.biz"
+
+
+def test_link_and_link_drop_never_share_a_span() -> None:
+    for text in (
+        "http://cheap-pills.biz",
+        "Great post! Visit http://cheap-pills.biz",
+        "see bit.ly/x",
+    ):
+        spans = [(f.start, f.end) for f in find_spam(text) if f.kind in ("link", "link_drop")]
+        assert len(spans) == len(set(spans)) == 1, text

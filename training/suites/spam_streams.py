@@ -11,7 +11,8 @@ per-post edits (`case`, `punct`, `filler`, `typo`). Styles:
 - `near`: each post expands the template afresh; posts go round-robin over the authors;
 - `fast`: one author posts all of them, cycling through the texts;
 - `link`, `many`: each post picks one of the texts at random, one post per author;
-- `each`: post k is text k (cycling), one post per author.
+- `each`: post k is text k (cycling), one post per author (so with more posts than texts,
+  several authors post each text: civil repeats such as condolences or a quoted line).
 
 The civil background is every comment of `civil.jsonl` and `spam_civil.jsonl`, posted once
 each by readers drawn from a pool, at uniform times over the stream. Everything is seeded.

@@ -69,6 +69,7 @@ _NEXT_LETTER = re.compile(r"[^\W\d_]")
 _CASE_NOISE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*|\b[A-Z]{2,}[a-z][A-Za-z]*")
 _LOWER_WORD = re.compile(r"(?<![\w@.])[a-z][a-z]+\b(?![@.]\w)")
 _RUNS = re.compile(r"\S+|\s+")
+_MAX_TOKEN = 64  # longer tokens are left out of the view: linear time on junk input
 _EDGE_PUNCTUATION = ".,;:!?\"'’“”()[]"
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|\*(?=[^\W\d_]))*")
 _NOT_LEET = re.compile(
@@ -214,11 +215,12 @@ def _deleet(token: Chars) -> Chars:
     text = _text(token)
     at = _email_at(text)
     upper = all(c.isupper() for c in text if c.isalpha())
-    slots: list[int] = []
+    letters = sum(c.isalpha() for c in text)
+    slots: set[int] = set()
     for m in _LEET_RUN.finditer(text):
         a, b = m.span()
         if at is not None and a > at:  # the domain: every leet character ("rhyt@.(0m")
-            slots += [k for k in range(a, b) if text[k] != "."]
+            slots.update(k for k in range(a, b) if text[k] != ".")
             continue
         before = a > 0 and text[a - 1].isalpha()
         after = b < len(text) and text[b].isalpha()
@@ -233,28 +235,29 @@ def _deleet(token: Chars) -> Chars:
                 and not upper
                 and a > 0
                 and (text[a - 1].isalpha() or text[a - 1] in _LEET)
-                and sum(c.isalpha() for c in text) >= 2
+                and letters >= 2
             )
         ):
-            slots += range(a, b)
+            slots.update(range(a, b))
     if at is not None:
-        slots = [k for k in slots if k != at]
+        slots.discard(at)
     elif not slots or _NOT_LEET.fullmatch(text):
         # A whole token that reads as a word of the rules ("80x" → "box", "Ap7" → "Apt").
         whole = "".join(_LEET.get(c, c) for c in text).lower()
         if whole not in _VOCABULARY:
             return token
-        slots = [k for k, c in enumerate(text) if c in _LEET]
+        slots = {k for k, c in enumerate(text) if c in _LEET}
     if not slots:
         return token
     masked: list[str | None] = [None if k in slots else c for k, c in enumerate(text)]
+    order = sorted(slots)
     options = [
         (["l", "i"] if k == 0 or not text[k - 1].isalnum() else ["i", "l"])
         if text[k] == "1"
         else [_LEET[text[k]]]
-        for k in slots
+        for k in order
     ]
-    picked = dict(zip(slots, _resolve(masked, options), strict=True))
+    picked = dict(zip(order, _resolve(masked, options), strict=True))
     out: Chars = []
     for k, (c, s, e) in enumerate(token):
         if k in picked:
@@ -291,7 +294,7 @@ def _plain(text: str) -> bool:
 
 
 def _clean_token(text: str, token: Chars) -> Chars:
-    if _plain(text):
+    if len(token) > _MAX_TOKEN or _plain(text):  # no address or e-mail token is this long
         return token
     token = _deleet(_join_punctuated(token))
     text = _text(token)

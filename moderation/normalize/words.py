@@ -25,7 +25,7 @@ from moderation.normalize.repair import LEET_EVIDENCE, UNIT, UNIT_RUN, Edit, rep
 
 Region = tuple[int, int, Iterable[Edit]]  # [start, stop) of the text, rewritten as the edits
 
-_LEET = str.maketrans("0134578@$!|€£", "oieastbasille")
+_LEET = str.maketrans("0134578@$!|€£", "oieastbasilel")
 # A leet char that could be converted: next to a letter, or a '!' that is not trailing.
 _LEET_HINT = re.compile(
     r"[0134578@$!|€£](?:(?<=[^\W\d_][^!])|(?<!!)(?=[^\W\d_])|(?<=!)(?=[\w@$|€£]))"
@@ -143,7 +143,7 @@ def _deleet_token(match: re.Match[str]) -> str:
 
 
 def _deleet(s: str) -> str:
-    """Step 6; maps one char to one char, so offsets are unchanged."""
+    """Step 7; maps one char to one char, so offsets are unchanged."""
     hint = _LEET_HINT.search(s)
     parts: list[str] = []
     pos = 0

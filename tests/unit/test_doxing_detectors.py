@@ -261,6 +261,27 @@ def test_the_view_is_only_built_for_a_sign_of_obfuscation() -> None:
         assert needs_view(text), text
 
 
+_LONG_LEET = [
+    "".join("0134578@$!|€£abcdefghst"[(k * 7 + k // 23) % 23] for k in range(10_000)),
+    "a1" * 5000,
+]
+
+
+@pytest.mark.parametrize("junk", _LONG_LEET)
+def test_long_leet_tokens_keep_exact_offsets(junk: str) -> None:
+    # Tokens longer than any address are left out of the view (it stays linear on them),
+    # while the obfuscated contact before them is still read.
+    text = "email j0hn@9m4il.c0m " + junk
+    view = deobfuscated_view(text)
+    assert view.text.endswith(junk)
+    findings = detect(text)
+    _found(text, "email", "j0hn@9m4il.c0m", findings)
+    for f in findings:
+        assert text[f.start : f.end] == f.text
+    for f in detect(junk):
+        assert junk[f.start : f.end] == f.text
+
+
 _PIECES = st.sampled_from(
     [
         "3lm",

@@ -116,6 +116,15 @@ def test_obfuscations_normalise_to_the_same_word(variant: str) -> None:
     assert normalize(f"you {variant} off") == "you fuck off"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"), [("f4gg€t", "fagget"), ("tr£mp", "trlmp"), ("f4gg£t", "fagglt")]
+)
+def test_leet_currency_signs_read_as_in_repair(text: str, expected: str) -> None:
+    # '€' reads as 'e' and '£' as 'l', in step 7 as in the lexicon repair of step 5.
+    assert normalize(text) == expected
+    assert normalize_with_offsets(text).text == expected
+
+
 def test_offsets_of_a_simple_expansion() -> None:
     result = normalize_with_offsets("ﬁ X")
     assert result == Normalized("ﬁ X", "fi x", (0, 0, 1, 2), (1, 1, 2, 3))

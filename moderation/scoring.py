@@ -205,14 +205,19 @@ class Moderator:
 
     def _normalize(self, text: str) -> str:
         """Validate `text` and return its normalised form, which must have something left."""
-        self.validate_text(text)
+        self._check_text(text)
         normalized = normalize(text)
         if not normalized:
             raise EmptyText("text has no visible characters")
         return normalized
 
     def validate_text(self, text: str) -> None:
-        """Raise `EmptyText` or `TextTooLong` for text the service will not score."""
+        """Raise `EmptyText` or `TextTooLong` for text the service will not score, exactly as
+        `moderate` would (zero-width-only text included), without scoring it."""
+        self._normalize(text)
+
+    def _check_text(self, text: str) -> None:
+        """The checks that need no normalisation: type, emptiness, Unicode, length."""
         if not isinstance(text, str) or not text.strip():
             raise EmptyText("text is empty or only whitespace")
         try:

@@ -23,10 +23,12 @@ POLICY = "\n".join(
         for c in ("violence", "racism", "profanity", "vulgarity", "doxing", "discourtesy", "spam")
     ]
 )
+# With a channel (the handle): a repeat alone, without one, stays below any flag.
 CAMPAIGN = (
     "This newspaper has been bought by the developers. Read between the lines, the riverside "
-    "project will destroy our town and the council knows it."
+    "project will destroy our town and the council knows it. The truth: @riverside_truth"
 )
+CIVIL = "Rest in peace Officer Daniels, my thoughts are with his wife and two children."
 
 
 @pytest.fixture
@@ -71,6 +73,14 @@ def test_copies_from_many_authors_are_flagged_with_the_repeat_as_evidence(
     assert third["review"]["item_id"]  # a flag enters the review queue as usual
 
 
+def test_copies_of_a_civil_comment_are_not_flagged(api: TestClient) -> None:
+    """Readers posting the same condolence: no channel, no lure, so however many post it the
+    repeat alone never reaches the spam threshold."""
+    answers = [_post(api, CIVIL, id=f"r{k}", author_id=f"reader{k}") for k in range(5)]
+    assert [a["decision"] for a in answers] == ["allow"] * 5
+    assert all(a["scores"]["spam"] < 0.8 for a in answers)
+
+
 def test_a_client_retry_is_not_a_repeat(api: TestClient) -> None:
     first = _post(api, CAMPAIGN, id="same", author_id="a")
     again = [_post(api, CAMPAIGN, id="same", author_id="a") for _ in range(3)]
@@ -100,8 +110,12 @@ def test_a_refused_comment_is_not_recorded(
     assert_error(
         api.post("/v1/moderate", json={"text": "   ", "author_id": "a"}), 422, "empty_text"
     )
+    invisible = {"text": "\u200b\u200b\u2060", "author_id": "a"}  # passes strip(), not scoring
+    assert_error(api.post("/v1/moderate", json=invisible), 422, "empty_text")
     items = [{"text": CAMPAIGN, "author_id": "a"}, {"text": "x" * 10_001}]
     assert_error(api.post("/v1/moderate/batch", json={"items": items}), 422, "text_too_long")
+    items[1] = invisible
+    assert_error(api.post("/v1/moderate/batch", json={"items": items}), 422, "empty_text")
     assert not list(raw.scan_iter(match=f"{repeat_settings.redis_prefix}:{{spam}}:*"))
 
 

@@ -18,7 +18,11 @@ __all__ = ["find_cards", "find_ibans", "find_ips", "find_national_ids", "find_pl
 
 CARD_BASE = 0.9
 SSN_BASE = 0.9
-NI_BASE = 0.85
+NI_BASE = 0.85  # labelled: "NI number", "national insurance", "NINO"
+# The NI shape (two letters, six digits, a letter) is also the shape of booking and order
+# codes: unlabelled, it is held for a person (flag), not removed.
+NI_UNLABELLED = 0.6
+_NI_LABEL = re.compile(r"\b(?:national\s+insurance|ni|nino|nin)\b[^.\n]{0,20}\Z")
 IBAN_BASE = 0.9
 IP_BASE = 0.5
 PLATE_BASE = 0.6
@@ -107,10 +111,14 @@ def find_national_ids(p: Prepared) -> list[Finding]:
                 if f is not None:
                     findings.append(f)
     for m in islice(_NI.finditer(text), MAX_CANDIDATES):
-        if m["p"] not in _NI_BAD_PREFIX:
-            f = make_finding(text, "doxing", "ni", m.start(), m.end(), NI_BASE)
-            if f is not None:
-                findings.append(f)
+        if m["p"] in _NI_BAD_PREFIX or ctx.is_reference_number(p, m.start()):
+            continue
+        labelled = _NI_LABEL.search(p.low, max(0, m.start() - 40), m.start()) is not None
+        base = NI_BASE if labelled else NI_UNLABELLED
+        score = ctx.score_in_context(p, m.start(), m.end(), base)
+        f = make_finding(text, "doxing", "ni", m.start(), m.end(), score)
+        if f is not None:
+            findings.append(f)
     return findings[:MAX_PER_KIND]
 
 

@@ -325,3 +325,23 @@ def test_the_view_maps_back_into_the_text(text: str) -> None:
     assert view.starts == sorted(view.starts)
     for f in detect(text):
         assert text[f.start : f.end] == f.text
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("Booking ref AB123456C, can anyone help me change the date?", None, None),
+        ("Code AB123456C gave me 10% off", 0.5, 0.7),  # the NI shape alone: a person looks
+        ("Her NI number is AB123456C", 0.85, 1.0),
+        ("His national insurance no. is AB 12 34 56 C", 0.85, 1.0),
+    ],
+)
+def test_ni_numbers_need_a_label_to_be_certain(
+    text: str, low: float | None, high: float | None
+) -> None:
+    found = [f for f in find_pii(text) if f.kind == "ni"]
+    if low is None:
+        assert found == []
+        return
+    assert len(found) == 1 and text[found[0].start : found[0].end] == found[0].text
+    assert low <= found[0].score <= (high or 1.0)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 import redis
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from moderation.api.app import create_app
 from moderation.queue import QueueKeys, ReviewQueue
 from moderation.queue.connection import connect
 from moderation.scoring import Moderator
-from moderation.settings import REPO_DIR, Settings
+from moderation.settings import REPO_DIR, Settings, get_settings
 
 FIXTURE_DATA = Path(__file__).resolve().parent / "fixtures" / "data"
 SHIPPED_MODELS = REPO_DIR / "models"
@@ -35,6 +36,18 @@ def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = TrainConfig(word_min_df=1, char_min_df=1, progress=False, suites=False)
     run_training(FIXTURE_DATA, models, version="tiny-1", config=config, activate=True)
     return models
+
+
+@pytest.fixture
+def runner(
+    tiny_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CliRunner]:
+    """The `moderation` CLI on the tiny model, with its state folder in the test's tmp dir."""
+    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tiny_models_dir))
+    monkeypatch.setenv("MODERATION_STATE_DIR", str(tmp_path / "state"))  # never the checkout's
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
 
 
 @pytest.fixture

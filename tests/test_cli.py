@@ -14,15 +14,6 @@ from moderation.settings import get_settings
 from training.suites import SUITES
 
 
-@pytest.fixture
-def runner(tiny_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tiny_models_dir))
-    monkeypatch.setenv("MODERATION_STATE_DIR", str(tmp_path / "state"))  # never the checkout's
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-
-
 def test_check_prints_the_answer(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", "--json", "You stupid idiot, I will hurt you"])
     assert result.exit_code == 0, result.output

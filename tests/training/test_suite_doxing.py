@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +14,6 @@ from moderation.categories import CATEGORIES
 from moderation.cli import main
 from moderation.schemas import Evidence, ModerationResult, Triggered
 from moderation.scoring import Moderator
-from moderation.settings import get_settings
 from training.suites import SUITES, doxing, headline
 
 KINDS = {
@@ -100,15 +98,6 @@ def _no_obf() -> dict[str, object]:
 
 def test_the_suite_is_registered() -> None:
     assert SUITES["doxing"] == "training.suites.doxing"
-
-
-@pytest.fixture
-def runner(tiny_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tiny_models_dir))
-    monkeypatch.setenv("MODERATION_STATE_DIR", str(tmp_path / "state"))
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_evaluate_doxing_suite(runner: CliRunner) -> None:

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from moderation.cli import main
 from moderation.scoring import Moderator
-from moderation.settings import get_settings
 from training.data import default_data_dir
 from training.suites import headline, spans
 
@@ -136,15 +135,6 @@ def test_gold_agrees_with_the_semeval_2021_release() -> None:
     }  # fmt: skip
     for text, gold in released.items():
         assert sorted(by_text[text].gold) == gold, text
-
-
-@pytest.fixture
-def runner(tiny_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tiny_models_dir))
-    monkeypatch.setenv("MODERATION_STATE_DIR", str(tmp_path / "state"))
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_evaluate_spans_suite(runner: CliRunner, fixture_data: Path) -> None:

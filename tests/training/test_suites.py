@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from moderation.categories import CATEGORIES
 from moderation.cli import main
 from moderation.normalize import normalize
-from moderation.settings import get_settings
 from training.suites import identity, obfuscation
 from training.suites.perturb import PERTURBATIONS, content_words, perturb
 
@@ -115,15 +114,6 @@ def test_false_flag_rates_and_power_mean() -> None:
     assert report["terms"]["y"]["recall"] == 0.0
     assert identity.generalized_mean([1.0, 1.0]) == 1.0
     assert identity.generalized_mean([0.5, 1.0]) < 0.75  # the worst group weighs most
-
-
-@pytest.fixture
-def runner(tiny_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tiny_models_dir))
-    monkeypatch.setenv("MODERATION_STATE_DIR", str(tmp_path / "state"))
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_evaluate_obfuscation_suite(runner: CliRunner, fixture_data: Path) -> None:

@@ -47,6 +47,12 @@ def item_id_for(comment_id: str) -> str:
     return ITEM_ID_PREFIX + base64.b32encode(digest).decode("ascii").lower()
 
 
+def check_prefix(prefix: str) -> None:
+    """Refuse a key prefix that would break a key's hash tag (shared with `moderation.repeats`)."""
+    if "{" in prefix or "}" in prefix:
+        raise ValueError("a key prefix may not contain '{' or '}' (the hash tag's braces)")
+
+
 def pending_score(priority: int, created_ms: int) -> int:
     """Score in the pending zset: ascending order is highest priority first, then oldest."""
     return (MAX_PRIORITY - priority) * AGE_SPAN + created_ms
@@ -59,8 +65,7 @@ class QueueKeys:
     prefix: str = "moderation"
 
     def __post_init__(self) -> None:
-        if "{" in self.prefix or "}" in self.prefix:
-            raise ValueError("a key prefix may not contain '{' or '}' (the hash tag's braces)")
+        check_prefix(self.prefix)
 
     @property
     def base(self) -> str:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from moderation.queue.keys import check_prefix
+
 TAG = "{spam}"
 MEMBER_PART = 16
 
@@ -38,8 +40,7 @@ class RepeatKeys:
     prefix: str = "moderation"
 
     def __post_init__(self) -> None:
-        if "{" in self.prefix or "}" in self.prefix:
-            raise ValueError("a key prefix may not contain '{' or '}' (the hash tag's braces)")
+        check_prefix(self.prefix)
 
     @property
     def base(self) -> str:

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from moderation.normalize import Normalized, normalize, normalize_with_offsets
+from tests.helpers import check_offset_map
 
 EXAMPLES = [
     # 1. NFKC
@@ -176,22 +177,13 @@ TEXT = st.text(
 )
 
 
-def check_invariants(result: Normalized) -> None:
-    size = len(result.original)
-    assert len(result.starts) == len(result.ends) == len(result.text)
-    for start, end in zip(result.starts, result.ends, strict=True):
-        assert 0 <= start < end <= size
-    assert list(result.starts) == sorted(result.starts)
-    assert list(result.ends) == sorted(result.ends)
-
-
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_fast_path_equals_tracked_path(text: str) -> None:
     result = normalize_with_offsets(text)
     assert normalize(text) == result.text
     assert result.original == text
-    check_invariants(result)
+    check_offset_map(result)
 
 
 @settings(max_examples=200, deadline=None)

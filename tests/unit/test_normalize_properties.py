@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.normalize import Normalized, normalize, normalize_with_offsets
+from moderation.normalize import normalize, normalize_with_offsets
+from tests.helpers import check_offset_map
 
 # Words a commenter hides, and words around them (two letters or more: a one-letter word
 # next to spaced-out letters would rightly join them).
@@ -91,15 +92,6 @@ def obfuscated(draw: st.DrawFn, *, ways: list[Way] = OBFUSCATIONS) -> tuple[str,
     return word, way.__name__, text
 
 
-def check_map(result: Normalized) -> None:
-    size = len(result.original)
-    assert len(result.starts) == len(result.ends) == len(result.text)
-    for start, end in zip(result.starts, result.ends, strict=True):
-        assert 0 <= start < end <= size
-    assert list(result.starts) == sorted(result.starts)
-    assert list(result.ends) == sorted(result.ends)
-
-
 @settings(max_examples=400, deadline=None)
 @given(CONTEXT, obfuscated(), CONTEXT)
 def test_obfuscated_word_maps_back_to_exactly_what_was_typed(
@@ -110,7 +102,7 @@ def test_obfuscated_word_maps_back_to_exactly_what_was_typed(
     text = prefix + typed + " ".join(["", *after])
     result = normalize_with_offsets(text)
     assert normalize(text) == result.text
-    check_map(result)
+    check_offset_map(result)
     # The normalised chars that came from the typed word sit together, between the
     # context's, and cover exactly the typed word.
     stop = len(prefix) + len(typed)
@@ -130,7 +122,7 @@ def test_spans_of_a_sentence_of_obfuscated_words(
     text = " , ".join(typed for _, _, typed in found)
     result = normalize_with_offsets(text)
     assert normalize(text) == result.text
-    check_map(result)
+    check_offset_map(result)
     start = data.draw(st.integers(0, len(result.text)))
     end = data.draw(st.integers(start, len(result.text)))
     lo, hi = result.to_original(start, end)
@@ -158,7 +150,7 @@ def test_idempotent_and_consistent_on_ascii_noise(text: str) -> None:
     assert normalize(once) == once
     result = normalize_with_offsets(text)
     assert result.text == once
-    check_map(result)
+    check_offset_map(result)
 
 
 HOSTILE_PIECES = ["1", "!", "|", "*", "u", "v", "0", "a", " ", ".", "(", "s h", "$", "3", "\u200b"]
@@ -170,7 +162,7 @@ def test_hostile_repetitions_keep_exact_offsets(pieces: list[str], times: int) -
     text = "".join(pieces) * times  # up to ~16,000 chars of leet symbols, runs and spacing
     result = normalize_with_offsets(text)
     assert normalize(text) == result.text
-    check_map(result)
+    check_offset_map(result)
 
 
 @pytest.mark.parametrize("way", UNDONE, ids=lambda way: way.__name__)

@@ -7,6 +7,7 @@ import pytest
 from moderation.normalize import normalize, normalize_with_offsets
 from moderation.normalize.lexicon import lexicon
 from moderation.normalize.repair import repair
+from tests.helpers import check_offset_map
 
 REPAIRED = [
     # leet digits and symbols, read as the letter that makes a word
@@ -180,6 +181,4 @@ def test_hostile_text_is_normalised_with_exact_offsets(unit: str) -> None:
     # Speed on these inputs (linear in their length) is measured by bench/normalize.py.
     result = normalize_with_offsets(unit)
     assert normalize(unit) == result.text
-    starts, ends = result.starts, result.ends
-    assert len(starts) == len(ends) == len(result.text)
-    assert all(0 <= a < b <= len(unit) for a, b in zip(starts, ends, strict=True))
+    check_offset_map(result)

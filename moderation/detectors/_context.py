@@ -216,6 +216,12 @@ def score_in_context(
     return base
 
 
+def labelled(p: Prepared, start: int, label: re.Pattern[str], window: int = 30) -> bool:
+    """True when ``label`` (searched in the lowercased text) ends in the ``window`` characters
+    before ``start``: "SIN 130-692-544", "NI number is AB123456C"."""
+    return bool(label.search(p.low, max(0, start - window), start))
+
+
 def is_reference_number(p: Prepared, start: int) -> bool:
     """True when the number at ``start`` is labelled as an order/ticket/case/... reference."""
     return bool(_REFERENCE_RE.search(p.low, max(0, start - 30), start))

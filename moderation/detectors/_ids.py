@@ -22,6 +22,7 @@ NI_BASE = 0.85  # labelled: "NI number", "national insurance", "NINO"
 # The NI shape (two letters, six digits, a letter) is also the shape of booking and order
 # codes: unlabelled, it is held for a person (flag), not removed.
 NI_UNLABELLED = 0.6
+_NI_LABEL_WINDOW = 40  # "national insurance" and up to 20 characters more
 _NI_LABEL = re.compile(r"\b(?:national\s+insurance|ni|nino|nin)\b[^.\n]{0,20}\Z")
 IBAN_BASE = 0.9
 IP_BASE = 0.5
@@ -113,7 +114,7 @@ def find_national_ids(p: Prepared) -> list[Finding]:
     for m in islice(_NI.finditer(text), MAX_CANDIDATES):
         if m["p"] in _NI_BAD_PREFIX or ctx.is_reference_number(p, m.start()):
             continue
-        labelled = _NI_LABEL.search(p.low, max(0, m.start() - 40), m.start()) is not None
+        labelled = ctx.labelled(p, m.start(), _NI_LABEL, _NI_LABEL_WINDOW)
         base = NI_BASE if labelled else NI_UNLABELLED
         score = ctx.score_in_context(p, m.start(), m.end(), base)
         f = make_finding(text, "doxing", "ni", m.start(), m.end(), score)

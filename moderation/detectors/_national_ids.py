@@ -50,10 +50,6 @@ _WORDS = {
 }
 
 
-def _labelled(p: Prepared, start: int, label: re.Pattern[str]) -> bool:
-    return bool(label.search(p.low, max(0, start - _LABEL_WINDOW), start))
-
-
 def _scan(
     p: Prepared,
     kind: str,
@@ -69,7 +65,7 @@ def _scan(
         if not valid(raw):
             continue
         start, end = m.span()
-        if _labelled(p, start, label):
+        if ctx.labelled(p, start, label, _LABEL_WINDOW):
             score = LABELLED
         elif needs_label(raw) and not ctx.has_doxing_context(p, start, end):
             continue

@@ -14,6 +14,7 @@ __all__ = [
     "PLATFORMS",
     "REFERENCE_DOMAINS",
     "SHORTENERS",
+    "TWEET_WRAPPER",
     "find_link_spans",
     "is_reference_domain",
     "registrable_domain",
@@ -24,6 +25,8 @@ SHORTENERS = words(
     " shorturl.at tiny.cc rb.gy t.ly bl.ink lnkd.in s.id v.gd x.co shorte.st adf.ly tiny.one"
     " dlvr.it soo.gd clck.ru qr.ae po.st wa.me t.me linktr.ee"
 )
+#: Twitter wraps every link of a tweet in t.co: in a pasted tweet, nobody chose the shortener.
+TWEET_WRAPPER = "t.co"
 _MAX_SPANS = 1_000
 # Sites a news commenter cites (encyclopedias, wire services, major newspapers and broadcasters,
 # journals, official bodies): a link to one is a citation, never a link drop or a campaign.
@@ -52,7 +55,8 @@ _REFERENCE_SUFFIXES = (".gov", ".mil", ".edu", ".int", ".gov.uk", ".ac.uk", ".nh
 # Second-level labels under which a registration sits one level deeper ("bbc.co.uk").
 _SECOND_LEVEL = words("co com net org ac gov edu gob govt ne or go mil nic ltd plc sch nhs")
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^]{1,2000}")
+# Square brackets end a URL: BBCode (`[url=...]text[/url]`) and Markdown wrap links in them.
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]{1,2000}")
 _STRONG_TLDS = (
     "com|net|org|info|biz|io|ly|xyz|ru|cn|uk|de|fr|ca|au|online|site|top|club|shop|store|app"
     "|dev|ai|gl|gg|tv|cc|ws|live|news|link|click|pro|co|edu|gov|nl|es|pl|br|jp|ch|se|eu|mobi"

@@ -4,9 +4,12 @@ Kinds:
 - ``link``: URLs, bare domains and obfuscated links. One link is normal on a news site
   (citing a source), so a lone link scores 0.25; the per-link score grows with the count so
   that the noisy-or category score is ~0.5 for two links and ~0.75 for three. URL shorteners
-  and messenger links (bit.ly, t.co, wa.me ...) score at least 0.5 each, a link written to
+  and messenger links (bit.ly, wa.me ...) score at least 0.5 each, a link written to
   slip past filters ("example[dot]com", "site (.) net") 0.6: nobody citing a source hides
-  the address.
+  the address. t.co is no shortener here: Twitter wraps every link of a pasted tweet in it.
+  A link inside HTML or BBCode link markup (`<a href="...">`, `[url=...]`) scores 0.85: a
+  comment box takes plain text, and only bots that post the same payload to every blog
+  form send anchor tags.
 - ``promo``: promotional phrases ("check out my channel", "work from home", "guaranteed
   returns" ...), 0.4 each, 0.8 when the comment also carries a link, a phone number, an email
   or an @handle (a way to reach the promoter).
@@ -37,6 +40,7 @@ from collections import Counter
 from moderation.detectors._links import (
     PLATFORMS,
     SHORTENERS,
+    TWEET_WRAPPER,
     find_link_spans,
     is_reference_domain,
     registrable_domain,
@@ -57,6 +61,7 @@ from moderation.detectors.pii import find_contacts
 __all__ = ["find_spam", "link_score", "spam_findings"]
 
 SHORTENER_SCORE = 0.5
+MARKUP_LINK_SCORE = 0.85
 OBFUSCATED_LINK_SCORE = 0.6
 PROMO_SCORE = 0.4
 PROMO_WITH_LINK_SCORE = 0.8
@@ -87,6 +92,8 @@ _PRAISE = re.compile(
     r"|information|write-?up|share|piece|video|site|stuff)|thanks?\s+(?:you\s+)?for\s+(?:sharing"
     r"|the\s+(?:article|post|info)))\b"
 )
+# Link markup just before a link's span: `<a href="`, `[url=`.
+_MARKUP = re.compile(r"(?:<a\s[^<>]{0,40}href\s*=\s*[\"']?|\[url=)$")
 _OBFUSCATED_DOT = re.compile(r"[(\[{]\s?(?:\.|dot)\s?[)\]}]|\sdot\s|\s\.\s")
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{3,30}(?![\w@])")
 _CITATION_LABELS = words(
@@ -132,9 +139,11 @@ def _links(p: Prepared, spans: list[tuple[int, int, str]]) -> list[Finding]:
     per_link = link_score(len(spans))
     findings: list[Finding] = []
     for start, end, host in spans[:MAX_PER_KIND]:
-        if _is_obfuscated(p.low, start, end):  # written to slip past link filters
+        if _MARKUP.search(p.low, max(0, start - 60), start) is not None:
+            score = MARKUP_LINK_SCORE
+        elif _is_obfuscated(p.low, start, end):  # written to slip past link filters
             score = max(OBFUSCATED_LINK_SCORE, per_link)
-        elif host in SHORTENERS:
+        elif host in SHORTENERS and host != TWEET_WRAPPER:
             score = max(SHORTENER_SCORE, per_link)
         else:
             score = per_link
@@ -273,9 +282,8 @@ def spam_findings(p: Prepared, pii: list[Finding] | None = None) -> list[Finding
     offer = find_offer(
         p,
         links=len(dropped) + len(drops),
-        # t.co wraps every link of a pasted tweet: the poster did not choose it.
         strong_link=any(
-            (host in SHORTENERS and host != "t.co") or _is_obfuscated(p.low, s, e)
+            (host in SHORTENERS and host != TWEET_WRAPPER) or _is_obfuscated(p.low, s, e)
             for s, e, host in dropped
         ),
         contacts=len(contacts),

@@ -163,3 +163,32 @@ def test_link_and_link_drop_never_share_a_span() -> None:
     ):
         spans = [(f.start, f.end) for f in find_spam(text) if f.kind in ("link", "link_drop")]
         assert len(spans) == len(set(spans)) == 1, text
+
+
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ('Agreed. <a href="http://cheap-jerseys-outlet.biz">jerseys</a>',
+         "http://cheap-jerseys-outlet.biz"),
+        ("[url=https://replica-watches.top/sale]replica watches[/url]",
+         "https://replica-watches.top/sale"),
+        ("nice <A HREF='www.pills-direct.shop'>pills</A>", "www.pills-direct.shop"),
+    ],
+)  # fmt: skip
+def test_a_link_in_anchor_markup_is_strong_spam_evidence(text: str, link: str) -> None:
+    links = [f for f in find_spam(text) if f.kind == "link"]
+    assert [f.text for f in links] == [link]  # the URL only, never the BBCode after it
+    assert links[0].score == pytest.approx(0.85)
+
+
+def test_a_pasted_tweets_t_co_link_is_no_shortener() -> None:
+    tweet = (
+        "Ministers confirm the bridge reopens Monday, details from the council http://t.co/Ab3dE"
+    )
+    assert _kinds(tweet) == {"link": pytest.approx(0.25)}
+    assert _kinds("Ministers confirm the bridge reopens Monday bit.ly/Ab3dE")["link"] >= 0.5
+
+
+def test_a_markdown_link_ends_at_its_bracket() -> None:
+    (link,) = find_spam("The figures are [in the report](https://www.gov.uk/x) for anyone asking")
+    assert link.text == "https://www.gov.uk/x"

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from moderation.detectors.base import noisy_or
+from moderation.policy import load_policy
 from moderation.repeats import Counts, RepeatConfig, fingerprint, signal_findings
 from moderation.repeats.fingerprint import BANDS
 from moderation.repeats.signals import LONE_REPEAT_CAP, grow
 
 BASE = "Earn $500/day at home, visit easyjobs-online.biz"
+SHIPPED_SPAM_FLAG = load_policy().categories["spam"].flag
 
 
 def _shared_bands(a: str, b: str) -> int:
@@ -103,7 +105,7 @@ def test_own_copies_count_less_than_other_authors() -> None:
     fp = fingerprint(BASE)
     mine = signal_findings(BASE, fp, Counts(exact_self=1), RepeatConfig())[0]
     theirs = signal_findings(BASE, fp, Counts(exact_authors=1), RepeatConfig())[0]
-    assert 0 < mine.score < theirs.score < 0.833
+    assert 0 < mine.score < theirs.score < SHIPPED_SPAM_FLAG
 
 
 def test_reply_is_parsed() -> None:
@@ -117,19 +119,19 @@ CONDOLENCE = "Rest in peace Officer Daniels, my thoughts are with his wife and t
 @pytest.mark.parametrize("authors", [1, 2, 3, 10, 50])
 def test_a_lone_repeat_never_rejects_however_many_authors(authors: int) -> None:
     """Readers post the same harmless text: with no channel, lure or velocity the repeat
-    signals together stay below every shipped spam threshold (0.833) and below 0.8."""
+    signals together stay below the shipped policy's spam flag threshold."""
     fp = fingerprint(CONDOLENCE)
     assert fp.counted and not fp.channel
     for counts in (
         Counts(exact_authors=authors),
         Counts(near_authors=authors),
-        Counts(exact_authors=authors, exact_self=3, near_authors=authors, near_self=2),
+        Counts(exact_authors=authors, near_authors=authors),
     ):
         found = signal_findings(CONDOLENCE, fp, counts, RepeatConfig())
         assert found and {f.kind for f in found} <= {"duplicate", "near_duplicate"}
-        assert noisy_or([f.score for f in found]) <= LONE_REPEAT_CAP < 0.8
-    one = signal_findings(CONDOLENCE, fp, Counts(exact_authors=1), RepeatConfig())
-    assert one[0].score == pytest.approx(0.6)  # below the cap: unchanged
+        assert noisy_or([f.score for f in found]) <= LONE_REPEAT_CAP < SHIPPED_SPAM_FLAG
+    one = signal_findings(CONDOLENCE, fp, Counts(exact_self=1), RepeatConfig())
+    assert one[0].score == pytest.approx(0.4)  # below the cap: unchanged
 
 
 @pytest.mark.parametrize(
@@ -153,3 +155,13 @@ def test_a_repeat_with_a_velocity_signal_grows_as_before() -> None:
     counts = Counts(exact_authors=2, velocity=RepeatConfig().velocity_limit + 1)
     found = {f.kind: f.score for f in signal_findings(CONDOLENCE, fp, counts, RepeatConfig())}
     assert found["duplicate"] == pytest.approx(0.9) and found["velocity"] > 0
+
+
+def test_one_author_posting_one_text_again_and_again_is_flooding() -> None:
+    fp = fingerprint(CONDOLENCE)
+    double = signal_findings(CONDOLENCE, fp, Counts(exact_self=1), RepeatConfig())
+    assert noisy_or([f.score for f in double]) <= LONE_REPEAT_CAP  # a double-click
+    third = signal_findings(CONDOLENCE, fp, Counts(exact_self=2), RepeatConfig())
+    assert noisy_or([f.score for f in third]) == pytest.approx(0.7)
+    many = signal_findings(CONDOLENCE, fp, Counts(exact_authors=50, exact_self=2), RepeatConfig())
+    assert noisy_or([f.score for f in many]) > LONE_REPEAT_CAP  # the cap is for other authors

@@ -20,6 +20,8 @@ from moderation.registry import VERSION_RE, library_versions, set_active, write_
 from moderation.scoring import DOXING_MODEL_CAP, Moderator
 from training.augment import SOURCE as AUGMENT_SOURCE
 from training.augment import identity_frame
+from training.augment_spam import SOURCE as SPAM_AUGMENT_SOURCE
+from training.augment_spam import spam_frame
 from training.calibration import fit_calibrator
 from training.card import render_card
 from training.data import SOURCES, describe_sources, load_all
@@ -110,16 +112,14 @@ def run_training(
     if raw.empty:
         raise InvalidInput(f"no training data found in {data_dir}")
     frame = prepare(raw, progress=config.progress)
+    if config.spam_implicit_negatives and "spam" in frame:
+        frame["spam"] = frame["spam"].fillna(0.0)
     frame["split"] = split(frame, config)
     parts = {
         name: frame[frame["split"] == name].reset_index(drop=True)
         for name in ("train", "validation", "test")
     }
-    if config.identity_augmentation:
-        extra = prepare(
-            identity_frame(per_identity=config.augmentation_per_identity), progress=False
-        ).assign(split="train", weight=config.augmentation_weight)
-        parts["train"] = pd.concat([parts["train"].assign(weight=1.0), extra], ignore_index=True)
+    parts["train"] = _augmented(parts["train"], config)
     train, valid, test = parts["train"], parts["validation"], parts["test"]
     log.info("rows after dedupe: %s", {k: len(v) for k, v in parts.items()})
 
@@ -202,6 +202,19 @@ def run_training(
         }
         if config.identity_augmentation
         else None,
+        "spam_augmentation": {
+            "source": SPAM_AUGMENT_SOURCE,
+            "rows": int((train["source"] == SPAM_AUGMENT_SOURCE).sum()),
+            "spam_rows": int(train.loc[train["source"] == SPAM_AUGMENT_SOURCE, "spam"].sum()),
+            "how": "comment spam of news sites (pitches crossed with openers, ways to reach the "
+            "spammer and closers, Faker slot values) and clean comments on the same subjects, "
+            "from training/augment_spam.py, added to the training split only",
+        }
+        if config.spam_augmentation
+        else None,
+        "spam_negatives": "every comment of a source without spam labels counts as not spam"
+        if config.spam_implicit_negatives
+        else "only the spam sources' own rows train and measure spam",
         "features": {"word": len(word.vocabulary_), "char": len(char.vocabulary_)},
         "thresholds": thresholds,
         "test": evaluation,
@@ -229,6 +242,23 @@ def run_training(
     if activate:
         set_active(models_dir, version)
     return card
+
+
+def _augmented(train: pd.DataFrame, config: TrainConfig) -> pd.DataFrame:
+    """The training split plus the identity and comment-spam grammars' rows (each
+    weighted as configured); validation and test stay public data only."""
+    extras = []
+    if config.identity_augmentation:
+        rows = identity_frame(per_identity=config.augmentation_per_identity)
+        extras.append(prepare(rows, progress=False).assign(weight=config.augmentation_weight))
+    if config.spam_augmentation:
+        rows = spam_frame(spam=config.spam_augmentation_rows, civil=config.spam_civil_rows)
+        extras.append(prepare(rows, progress=False).assign(weight=config.spam_augmentation_weight))
+    if not extras:
+        return train
+    extra = pd.concat(extras, ignore_index=True).drop_duplicates("norm")
+    extra = extra[~extra["norm"].isin(set(train["norm"]))].assign(split="train")
+    return pd.concat([train.assign(weight=1.0), extra], ignore_index=True)
 
 
 def policy_toml(policy: Policy) -> str:

@@ -52,6 +52,16 @@ class TrainConfig:
     # the model had before, without teaching it any one sentence.
     augmentation_per_identity: int = 60
     augmentation_weight: float = 2.0
+    # Comment spam of news sites from a grammar (training/augment_spam.py), and clean
+    # comments on the same subjects, added to the training split.
+    spam_augmentation: bool = True
+    spam_augmentation_rows: int = 4000
+    spam_civil_rows: int = 800
+    spam_augmentation_weight: float = 1.0
+    # The spam sources (SMS, YouTube) are the only ones labelling spam; every comment of the
+    # other sources (news, forum and social comments labelled for toxicity) is not spam. Without
+    # them the spam model never sees the comments it will judge, and picks its threshold on SMS.
+    spam_implicit_negatives: bool = True
     calibration: str = "beta"  # or "platt" (training/calibration.py)
     # Run every evaluation suite on the new model for its card (about a minute; the spam
     # suite's streams need Redis: REDIS_URL or the embedded one).

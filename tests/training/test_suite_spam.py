@@ -30,11 +30,15 @@ def test_the_suite_is_registered() -> None:
 
 
 def test_the_eval_sets_are_well_formed() -> None:
-    for name in ("spam.jsonl", "spam_civil.jsonl", "spam_holdout.jsonl"):
+    mixed = [f"spam_{name}.jsonl" for name in spam.MIXED_SETS]
+    for name in ("spam.jsonl", "spam_civil.jsonl", *mixed):
         rows = [json.loads(line) for line in (EVAL_DIR / name).read_text().splitlines()]
         assert rows and all(r["text"].strip() and r["kind"] for r in rows), name
         assert len({r["text"] for r in rows}) == len(rows), name
     assert len(spam._rows("spam.jsonl")) >= 100 and len(spam._rows("spam_civil.jsonl")) >= 100
+    for name in ("outside", "blind"):  # written by other sessions: both labels, 100+ each
+        labels = [r["spam"] for r in spam._rows(f"spam_{name}.jsonl")]
+        assert labels.count(True) >= 100 and labels.count(False) >= 100, name
 
 
 def test_templates_expand() -> None:
@@ -99,6 +103,7 @@ def test_report_headline_and_table(tiny_moderator: Moderator) -> None:
     assert report["test"] is None
     head = spam.headline(report)
     assert {"recall", "civil_flag_rate", "stream_recall", "holdout_recall"} <= set(head)
+    assert {"blind_recall", "blind_civil_flag_rate", "outside_recall"} <= set(head)
     assert all(v is None or 0.0 <= v <= 1.0 for v in head.values())
     streams = report["streams"]
     assert streams["with_repeats"]["spam"]["n"] == streams["without_repeats"]["spam"]["n"] > 0

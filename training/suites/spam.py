@@ -8,7 +8,11 @@ and across comments.
   scored by the pure scorer (`Moderator.score_texts`). The rules were written after those
   two sets and refined on their errors, so they flatter the rules; `spam_holdout.jsonl` (spam
   and civil, `"spam": true/false`) was written midway, and its results not looked at until
-  the rules were final: the fairer figure;
+  the rules were final; `spam_outside.jsonl` (120 spam, 120 civil) was written by a separate
+  session that saw none of the rules, sets or training data, and its errors were then read to
+  widen the training grammar (`training/augment_spam.py`): no longer blind;
+  `spam_blind.jsonl` (150 spam, 150 civil) was written the same way afterwards and measured
+  only on the final model: the fairest figure;
 - `streams`: the simulated stream of `spam_streams.py` (bot campaigns interleaved with civil
   traffic) replayed in time order through the repeat tracker on a real Redis (`REDIS_URL` when
   set, else an embedded one; a throwaway key prefix, deleted afterwards), each comment scored
@@ -42,6 +46,8 @@ from training.suites.spam_streams import EVAL_DIR, Event, build_stream
 
 SPAM = CATEGORIES.index("spam")
 SPAM_SOURCES = ("youtube_spam", "sms_spam")
+#: The sets of spam and civil comments together (`"spam": true/false`), in the order written.
+MIXED_SETS = ("holdout", "outside", "blind")
 
 
 def _rows(name: str) -> list[dict[str, Any]]:
@@ -69,18 +75,16 @@ def _tally(kinds: list[str], hits: np.ndarray) -> dict[str, Any]:
 
 
 def run_single(moderator: Moderator) -> dict[str, Any]:
-    """Recall on spam.jsonl; flag rate on spam_civil.jsonl and civil.jsonl; both on the
-    held-out spam_holdout.jsonl."""
+    """Recall on spam.jsonl; flag rate on spam_civil.jsonl and civil.jsonl; both on each of
+    the sets that mix spam and civil comments (holdout, outside, blind)."""
     threshold = moderator.policy.categories["spam"].flag
     civil = [{**r, "kind": r.get("kind", "civil")} for r in _rows("spam_civil.jsonl")]
     civil += [{"text": r["text"], "kind": "general"} for r in _rows("civil.jsonl")]
-    holdout = _rows("spam_holdout.jsonl")
-    parts = {
-        "spam": _rows("spam.jsonl"),
-        "civil": civil,
-        "holdout_spam": [r for r in holdout if r["spam"]],
-        "holdout_civil": [r for r in holdout if not r["spam"]],
-    }
+    parts = {"spam": _rows("spam.jsonl"), "civil": civil}
+    for name in MIXED_SETS:
+        rows = _rows(f"spam_{name}.jsonl")
+        parts[f"{name}_spam"] = [r for r in rows if r["spam"]]
+        parts[f"{name}_civil"] = [r for r in rows if not r["spam"]]
     out: dict[str, Any] = {}
     for name, rows in parts.items():
         scores = moderator.score_texts([r["text"] for r in rows])[:, SPAM]
@@ -242,18 +246,24 @@ def run_suite(moderator: Moderator, *, data_dir: Path | None) -> dict[str, Any]:
 
 def headline(report: dict[str, Any]) -> dict[str, float | None]:
     """`recall` and `civil_flag_rate` over the hand-written sets and the stream together (the
-    stream with the tracker), then each part, then the public test split's."""
+    stream with the tracker), then each part, then the public test split's. Reports made
+    before a mixed set existed simply lack its figures."""
     single, stream = report["single"], report["streams"]["with_repeats"]
-    spam = [single["spam"], single["holdout_spam"], stream["spam"]]
-    civil = [single["civil"], single["holdout_civil"], stream["civil"]]
+    mixed = [name for name in MIXED_SETS if f"{name}_spam" in single]
+    spam = [single["spam"], *(single[f"{name}_spam"] for name in mixed), stream["spam"]]
+    civil = [single["civil"], *(single[f"{name}_civil"] for name in mixed), stream["civil"]]
     test = report.get("test") or {}
-    return {
+    out = {
         "recall": _rate(sum(p["hits"] for p in spam), sum(p["n"] for p in spam)),
         "civil_flag_rate": _rate(sum(p["hits"] for p in civil), sum(p["n"] for p in civil)),
         "single_recall": single["spam"]["rate"],
         "single_civil_flag_rate": single["civil"]["rate"],
-        "holdout_recall": single["holdout_spam"]["rate"],
-        "holdout_civil_flag_rate": single["holdout_civil"]["rate"],
+    }
+    for name in mixed:
+        out[f"{name}_recall"] = single[f"{name}_spam"]["rate"]
+        out[f"{name}_civil_flag_rate"] = single[f"{name}_civil"]["rate"]
+    return {
+        **out,
         "stream_recall": stream["spam"]["rate"],
         "stream_civil_flag_rate": stream["civil"]["rate"],
         "test_recall": test.get("recall"),
@@ -275,13 +285,8 @@ def format_table(report: dict[str, Any]) -> str:
         "|---|---|",
         *(f"| {k} | {_pct(v)} |" for k, v in head.items()),
     ]
-    for name, label in (
-        ("spam", "recall"),
-        ("civil", "flagged"),
-        ("holdout_spam", "recall"),
-        ("holdout_civil", "flagged"),
-    ):
-        part = report["single"][name]
+    for name, part in report["single"].items():
+        label = "recall" if name.endswith("spam") else "flagged"
         lines += [
             "",
             f"Single comments, {name} ({part['n']}): {label} per kind",

@@ -23,6 +23,9 @@ Kinds:
   lure in the domain itself, "cheap-eats-denver.com", is the site's name, not an offer) to
   make it spam. Wrapped in stock praise ("Great post! Visit ..."), 0.85. It replaces the
   link's ``link`` finding (one link, one piece of evidence: the stronger of the two).
+- ``handle``: a username labelled with its messenger ("snap: kayla.xo99", "Kik: sweet_91",
+  ``_handles.py``), 0.6: readers don't hand out Kik names under an article; spam moves the
+  conversation where no moderator reads it.
 - ``stuffing``: SEO keyword stuffing, commercial words with key words repeated densely
   ("cheap flights cheap hotels ... travel deals ... travel booking"), 0.85 on the comment.
 - ``shouting`` (> 70% capitals over >= 30 letters) and ``repetition`` (a word or phrase of
@@ -37,6 +40,7 @@ import operator
 import re
 from collections import Counter
 
+from moderation.detectors._handles import find_messenger_handles
 from moderation.detectors._links import (
     PLATFORMS,
     SHORTENERS,
@@ -61,6 +65,7 @@ from moderation.detectors.pii import find_contacts
 __all__ = ["find_spam", "link_score", "spam_findings"]
 
 SHORTENER_SCORE = 0.5
+HANDLE_SCORE = 0.6
 MARKUP_LINK_SCORE = 0.85
 OBFUSCATED_LINK_SCORE = 0.6
 PROMO_SCORE = 0.4
@@ -307,6 +312,8 @@ def spam_findings(p: Prepared, pii: list[Finding] | None = None) -> list[Finding
             f = make_finding(text, "spam", "contact", c.start, c.end, CONTACT_SCORE)
             if f is not None:
                 findings.append(f)
+    for start, end in find_messenger_handles(text)[:MAX_PER_KIND]:
+        collect(findings, make_finding(text, "spam", "handle", start, end, HANDLE_SCORE))
     findings += _stuffing(p)
     if len(text) >= SHOUT_MIN_LETTERS:
         findings += _shouting(text)

@@ -192,3 +192,29 @@ def test_a_pasted_tweets_t_co_link_is_no_shortener() -> None:
 def test_a_markdown_link_ends_at_its_bracket() -> None:
     (link,) = find_spam("The figures are [in the report](https://www.gov.uk/x) for anyone asking")
     assert link.text == "https://www.gov.uk/x"
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("my private vids are here if u want snap: kayla.xo99", "kayla.xo99"),
+        ("Hey handsome, I'm new here. Add me on Kik: sweet_marina_91", "sweet_marina_91"),
+        ("signals every day, telegram @fx_anna", "fx_anna"),
+    ],
+)
+def test_a_messenger_username_is_spam_evidence(text: str, handle: str) -> None:
+    found = [f for f in find_spam(text) if f.kind == "handle"]
+    assert [f.text for f in found] == [handle] and found[0].score == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There's a WhatsApp group for parents at the school where this came up.",
+        "Scammers messaged my dad on WhatsApp pretending to be me.",
+        "I use Signal at work: it is what the article recommends.",
+        "Signal: johnsmith is not a username anyone would pick",
+    ],
+)
+def test_messengers_named_without_a_username_are_not(text: str) -> None:
+    assert "handle" not in _kinds(text)

@@ -16,6 +16,12 @@ mapped back to the characters the author typed:
 
 The two constants were chosen on the validation split of TOXICSPANS with the spans suite
 (`moderation evaluate --suite spans`); see `training/suites/spans.py`.
+
+A bundle with a span tagger (`moderation.span_tagger`, trained on TOXICSPANS) picks the toxic
+categories' model words instead: the words it finds likely enough to be marked toxic (its
+threshold, chosen on validation) among those that push the category, or among all words
+when none of those is; neighbours merge and deny terms and detector spans stay first as above.
+Other categories, and bundles without a tagger, keep the rule above.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from moderation.detectors import Finding
 from moderation.linear import LinearScorer
 from moderation.normalize import Normalized, normalize_with_offsets
 from moderation.schemas import Evidence
+from moderation.span_tagger import TAGGED_CATEGORIES, TAGGED_COLUMNS, SpanTagger
 from moderation.terms import TermMatches
 
 # A word is evidence when it carries at least this share of the strongest word's push on the
@@ -63,12 +70,14 @@ def build_evidence(
     matches: TermMatches,
     features: tuple[np.ndarray, np.ndarray] | None,
     max_spans: int,
+    tagger: SpanTagger | None = None,
 ) -> dict[Category, list[Evidence]]:
     """Deny-list terms and detector findings first, then the model's words (module docstring).
 
     Model evidence is left out for doxing when a PII detector found something (the model
     alone cannot make a comment doxing). At most `max_spans` per category. `features` is the
-    scorer's feature vector of the normalised text when the caller already has it.
+    scorer's feature vector of the normalised text when the caller already has it. With a
+    `tagger`, it picks the toxic categories' model words (module docstring).
     """
     out: dict[Category, list[Evidence]] = {c: [] for c in categories}
     normalized = normalize_with_offsets(text) if matches.deny else None
@@ -86,14 +95,29 @@ def build_evidence(
     if not wanted:
         return out
     normalized = normalized or normalize_with_offsets(text)
-    columns = [CATEGORIES.index(c) for c in wanted]
-    words, pushes = model_words(scorer, normalized, columns, matches=matches, features=features)
+    if not any(c in TAGGED_CATEGORIES for c in wanted):
+        tagger = None
+    columns = {CATEGORIES.index(c) for c in wanted} | set(TAGGED_COLUMNS if tagger else ())
+    words, pushes, cores = model_words(
+        scorer, normalized, sorted(columns), matches=matches, features=features
+    )
+    if tagger is not None:
+        likely = tagger.probabilities(text, words, cores, np.array(pushes))
+        likely = _silence(likely, words, [normalized.to_original(*s) for s in matches.allow])
     for category in wanted:
         taken = [(e.start, e.end) for e in out[category]]
         room = max_spans - len(out[category])
         j = CATEGORIES.index(category)
         column = [float(push[j]) for push in pushes]
-        for start, end in choose_spans(words, column, text, taken=taken)[:room]:
+        if tagger is not None and category in TAGGED_CATEGORIES:
+            threshold = tagger.threshold
+            own = [p if push > 0 else 0.0 for p, push in zip(likely, column, strict=True)]
+            if max(own, default=0.0) < threshold:  # none of its words is toxic: any toxic word
+                own = likely
+            chosen = tagged_spans(words, own, text, threshold=threshold, taken=taken)
+        else:
+            chosen = choose_spans(words, column, text, taken=taken)
+        for start, end in chosen[:room]:
             out[category].append(
                 Evidence(start=start, end=end, text=text[start:end], source="model")
             )
@@ -107,12 +131,13 @@ def model_words(
     *,
     matches: TermMatches,
     features: tuple[np.ndarray, np.ndarray] | None,
-) -> tuple[list[Word], list[np.ndarray]]:
-    """The comment's words in text order, and each word's push on the `columns` categories
-    (an array of seven)."""
+) -> tuple[list[Word], list[np.ndarray], list[str]]:
+    """The comment's words in text order, each word's push on the `columns` categories (an
+    array of seven), and each word as normalised (what the span tagger reads)."""
     norm = normalized.text
     words: list[Word] = []
     rows: list[np.ndarray] = []
+    cores: list[str] = []
     for start, end, push in scorer.token_contributions(norm, features, columns, matches.allow):
         word = WORD_CORE.search(norm, start, end) or _TOKEN.search(norm, start, end)
         if word is None:
@@ -128,10 +153,12 @@ def model_words(
                         (*normalized.to_original(x, y), norm[x:y].casefold() in STOP_WORDS)
                     )
                     rows.append(push * share)
+                    cores.append(norm[x:y])
                 continue
         words.append((*normalized.to_original(a, b), core.casefold() in STOP_WORDS))
         rows.append(push)
-    return words, rows
+        cores.append(core)
+    return words, rows, cores
 
 
 def choose_spans(
@@ -152,20 +179,58 @@ def choose_spans(
             return []
         candidates = [max(range(len(words)), key=pushes.__getitem__)]
     floor = max(pushes[k] for k in candidates) * EVIDENCE_MIN_SHARE
+    return _merged(words, pushes, [k for k in candidates if pushes[k] >= floor], text, taken)
+
+
+def tagged_spans(
+    words: list[Word],
+    probabilities: Sequence[float],
+    text: str,
+    *,
+    threshold: float,
+    taken: list[Span],
+) -> list[Span]:
+    """The evidence spans the span tagger picks, most likely first: the words whose
+    probability reaches `threshold`, neighbours merged. With nothing `taken` and no word
+    there, the likeliest word: a triggered category always shows something."""
+    candidates = [k for k, p in enumerate(probabilities) if p >= threshold]
+    if not candidates:
+        if taken or not words:
+            return []
+        candidates = [max(range(len(words)), key=probabilities.__getitem__)]
+    return _merged(words, probabilities, candidates, text, taken)
+
+
+def _merged(
+    words: list[Word], strengths: Sequence[float], chosen: list[int], text: str, taken: list[Span]
+) -> list[Span]:
+    """The `chosen` words (indices in text order) as spans, neighbours merged, those
+    overlapping `taken` left out, strongest first."""
     spans: list[tuple[float, Span]] = []
     previous = -2
-    for k in candidates:  # in text order: neighbours merge
+    for k in chosen:  # in text order: neighbours merge
         start, end, _ = words[k]
-        if pushes[k] < floor or any(start < b and a < end for a, b in taken):
+        if any(start < b and a < end for a, b in taken):
             continue
         if spans and k == previous + 1 and _joinable(text, spans[-1][1][1], start):
             strength, (first, _) = spans[-1]
-            spans[-1] = (max(strength, pushes[k]), (first, end))
+            spans[-1] = (max(strength, strengths[k]), (first, end))
         else:
-            spans.append((pushes[k], (start, end)))
+            spans.append((strengths[k], (start, end)))
         previous = k
     spans.sort(key=lambda item: -item[0])
     return [span for _, span in spans]
+
+
+def _silence(likely: list[float], words: list[Word], allowed: list[Span]) -> list[float]:
+    """`likely` with the words inside an allow-listed term at 0: never evidence, whatever the
+    tagger makes of them ('Penistone')."""
+    if not allowed:
+        return likely
+    return [
+        0.0 if any(a <= start and end <= b for a, b in allowed) else p
+        for (start, end, _), p in zip(words, likely, strict=True)
+    ]
 
 
 def _joinable(text: str, end: int, start: int) -> bool:

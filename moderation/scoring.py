@@ -27,6 +27,7 @@ from moderation.policy import Action, Policy, load_policy
 from moderation.registry import active_version, load_bundle, read_card
 from moderation.schemas import Evidence, Language, ModerationResult, Triggered
 from moderation.settings import Settings, get_settings, site_lists_dir
+from moderation.span_tagger import SpanTagger
 from moderation.terms import NO_MATCHES, CompiledLists, ListStore, TermMatches
 
 # Doxing has no public comment data: the model only learned from synthetic PII sentences, so
@@ -67,6 +68,7 @@ class Moderator:
         lists: ListStore | None = None,
     ) -> None:
         self.scorer = LinearScorer(bundle)
+        self.span_tagger = SpanTagger.from_bundle(bundle)  # None in bundles made before it
         self.model_version = version
         self.policy = policy
         self.lists = lists
@@ -356,4 +358,5 @@ class Moderator:
             matches=matches,
             features=features,
             max_spans=self.max_evidence_spans,
+            tagger=self.span_tagger,
         )

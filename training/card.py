@@ -75,6 +75,7 @@ def render_card(card: dict[str, Any]) -> str:
             + " | ".join(_fmt(pos.get(c)) for c in CATEGORIES)
             + f" | {files} |"
         )
+    lines += _addition_lines(card)
     lines += ["", "## Label mapping", ""]
     for name, text in card["label_mapping"].items():
         lines += [f"- **{name}**: {text}"]
@@ -89,6 +90,32 @@ def render_card(card: dict[str, Any]) -> str:
     libs = ", ".join(f"{k} {v}" for k, v in card["libraries"].items())
     lines += ["", f"Libraries: {libs}. Training took {card['train_seconds']} s.", ""]
     return "\n".join(lines)
+
+
+def _addition_lines(card: dict[str, Any]) -> list[str]:
+    """What training added to the public data: grammar rows, implicit spam negatives, the
+    span tagger (cards made before one of them simply lack its line)."""
+    lines = ["", "## Added in training", ""]
+    for key in ("augmentation", "spam_augmentation"):
+        if part := card.get(key):
+            lines.append(
+                f"- `{part['source']}`: {part['rows']} rows in the training split; {part['how']}."
+            )
+    if card.get("spam_negatives"):
+        lines.append(f"- Spam labels: {card['spam_negatives']}.")
+    tagger = card.get("span_tagger")
+    if tagger and "skipped" not in tagger:
+        valid = tagger.get("validation", {})
+        lines.append(
+            f"- Span tagger (evidence words of the toxic categories): logistic regression over "
+            f"{tagger['features']} word features, fitted on {tagger['train_posts']} TOXICSPANS "
+            f"train posts ({tagger['train_words']} words); threshold "
+            f"{_fmt(valid.get('threshold'))} chosen on {valid.get('posts')} validation posts "
+            f"(per-post F1 {_fmt(valid.get('post_f1'))} when every post shows its words)."
+        )
+    elif tagger:
+        lines.append(f"- Span tagger: skipped ({tagger['skipped']}).")
+    return lines if len(lines) > 3 else []
 
 
 def _calibration_lines(calibration: dict[str, Any] | None) -> list[str]:

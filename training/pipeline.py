@@ -27,6 +27,7 @@ from training.card import render_card
 from training.data import SOURCES, describe_sources, load_all
 from training.evaluate import calibration_report, decision_counts, evaluate_scores
 from training.fairness import identity_slice
+from training.span_tagger import train_span_tagger
 from training.train import (
     TrainConfig,
     choose_thresholds,
@@ -145,6 +146,11 @@ def run_training(
         "classifiers": classifiers,
         "calibration": calibration,
     }
+    span_tagger, span_tagger_figures = train_span_tagger(
+        bundle, data_dir, sources=sorted(raw["source"].unique()), config=config
+    )
+    if span_tagger is not None:  # evidence's word picker for the toxic categories
+        bundle["span_tagger"] = span_tagger
     provisional = Policy(
         version=version, categories={c: Thresholds(flag=0.5, reject=0.9) for c in CATEGORIES}
     )
@@ -230,6 +236,7 @@ def run_training(
         },
         "suites": _suites(moderator, data_dir, run=config.suites),
         "handwritten": _handwritten(moderator),
+        "span_tagger": span_tagger_figures,
         "libraries": library_versions(),
         "train_seconds": round(time.monotonic() - started, 1),
     }

@@ -139,7 +139,8 @@ def test_obfuscated_words_are_shown_as_typed(
     shipped_moderator: Moderator, text: str, category: str, typed: str
 ) -> None:
     evidence = evidence_of(shipped_moderator, text, category)
-    assert typed in [e.text for e in evidence]
+    # as typed, alone or in a span with its neighbours ("f u c k i n g 1d10t", span tagger)
+    assert any(typed in e.text for e in evidence)
     assert_contract(text, evidence, shipped_moderator.max_evidence_spans)
 
 

@@ -185,6 +185,7 @@ def predicted_offsets(moderator: Moderator, text: str) -> tuple[set[int], set[in
         matches=matches,
         features=None,
         max_spans=moderator.max_evidence_spans,
+        tagger=moderator.span_tagger,
     )[top]
     return triggered, triggered | {o for e in extra for o in range(e.start, e.end)}
 

@@ -33,7 +33,7 @@ SEED = 2026
 
 def _civil(d: Draw) -> str:
     """A reader talking about the same subjects without selling anything."""
-    kind = d.rng.randrange(8)
+    kind = d.rng.randrange(9)
     if kind == 0:
         return (
             f"My {d.pick(('dad', 'aunt', 'neighbour'))} lost {d.money(500, 20000)} to a "
@@ -68,6 +68,19 @@ def _civil(d: Draw) -> str:
         )
     if kind == 6:
         return f"Great article. {d.pick(OPENERS) or 'Thanks.'} The interviews were the best part."
+    if kind == 7:  # a public number passed on to someone in need: the commonest civil contact
+        line = d.pick(
+            (
+                "988, the crisis line", "116 123 for the Samaritans", "311 for the city",
+                "the helpline on 0808 800 5000", "Crimestoppers on 0800 555 111",
+                "the council on 0300 123 4567",
+            )
+        )  # fmt: skip
+        return (
+            f"{d.pick(('If this story hit close to home,', 'For anyone affected,', 'Please,'))} "
+            f"{d.pick(('call or text', 'ring', 'you can reach'))} {line}. "
+            f"{d.pick(('They helped my brother.', 'You are not alone.', 'It is free.', ''))}"
+        ).strip()
     return (
         f"A loan at {d.rng.randrange(2, 30)}% is still a loan, the government should fix "
         f"{d.pick(('wages', 'rents', 'student debt'))} instead."

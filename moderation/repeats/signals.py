@@ -44,7 +44,7 @@ __all__ = ["LONE_REPEAT_CAP", "Counts", "RepeatConfig", "grow", "signal_findings
 LINK_AUTHORS_FREE = 2
 #: Most that `duplicate` and `near_duplicate` add up to (noisy-or) on a comment with no
 #: channel, no strong lure and no velocity signal: well below the shipped spam flag threshold
-#: (0.641 for v5; a test holds the policy to it), so a repeat needs the comment's own spam
+#: (0.631 for v5; a test holds the policy to it), so a repeat needs the comment's own spam
 #: evidence or the model's to flag. At 0.75, under v5's threshold, readers repeating a
 #: condolence were flagged.
 LONE_REPEAT_CAP = 0.5

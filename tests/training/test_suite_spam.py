@@ -75,13 +75,16 @@ def use_test_redis(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.mark.usefixtures("use_test_redis")
 def test_replay_counts_repeats_and_cleans_up(
-    tiny_moderator: Moderator, redis_prefix: str, raw: redis.Redis
+    shipped_moderator: Moderator, redis_prefix: str, raw: redis.Redis
 ) -> None:
+    # The shipped model: whether a condolence stays below the flag threshold depends on the
+    # model's own spam score too (the tiny model, trained mostly on spam grammar, has no sense
+    # of it), and a repeat alone must never flag it.
     campaigns = [c for c in load_campaigns() if c["name"] in ("giftcard_copy", "condolences")]
     events = build_stream(campaigns, civil=[], seed=3)
     with spam.stream_redis() as (client, where):
         assert where == "REDIS_URL"
-        replayed = spam.replay(tiny_moderator, events, client, prefix=redis_prefix)
+        replayed = spam.replay(shipped_moderator, events, client, prefix=redis_prefix)
     flagged = dict(zip([e.comment_id for e in events], replayed["flagged"], strict=True))
     copies = [e for e in events if e.campaign == "giftcard_copy"]
     assert all(flagged[e.comment_id] for e in copies[3:])  # the 4th copy on is a campaign

@@ -4,7 +4,8 @@
 A reader has no reason to post a Kik or Snapchat username under a news article; spam posts
 one so the conversation moves where no moderator reads it. Only a handle that is labelled
 with its messenger and looks like a username (a digit, an underscore or an inner dot) counts,
-so "a WhatsApp group for parents" or "on Telegram yesterday" never does. Public social
+so "a WhatsApp group for parents" or "on Telegram yesterday" never does, nor a link after the
+label ("telegram: t.me/x": the link rules score it). Public social
 profiles (Instagram, TikTok, X) are left to the promotion rules: readers cite them.
 """
 
@@ -14,10 +15,12 @@ import re
 
 __all__ = ["find_messenger_handles"]
 
+# Messengers whose names are not also everyday words ("line", "signal", "session" are left
+# out: "line at walmart.com", "signal at st.johns").
 _HANDLE = re.compile(
-    r"\b(?:snap(?:chat)?|kik|telegram|tg|whats\s?app|wechat|signal|viber|discord|line|wickr"
-    r"|session)(?:\s+(?:id|me|handle|name|username|user))?\s*(?::|-|@|\bis\b|\bat\b)\s*@?"
-    r"(?=[a-z0-9._]*(?:\d|_|[a-z]\.[a-z]))([a-z][a-z0-9._]{2,30}[a-z0-9])(?![\w.@])",
+    r"\b(?:snap(?:chat)?|kik|telegram|tg|whats\s?app|wechat|viber|discord|wickr)"
+    r"(?:\s+(?:id|me|handle|name|username|user))?\s*(?::|-|@|\bis\b|\bat\b)\s*@?"
+    r"(?=[a-z0-9._]*(?:\d|_|[a-z]\.[a-z]))([a-z][a-z0-9._]{2,30}[a-z0-9])(?![\w.@/])",
     re.IGNORECASE,
 )
 

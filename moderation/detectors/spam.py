@@ -7,9 +7,10 @@ Kinds:
   and messenger links (bit.ly, wa.me ...) score at least 0.5 each, a link written to
   slip past filters ("example[dot]com", "site (.) net") 0.6: nobody citing a source hides
   the address. t.co is no shortener here: Twitter wraps every link of a pasted tweet in it.
-  A link inside HTML or BBCode link markup (`<a href="...">`, `[url=...]`) scores 0.85: a
-  comment box takes plain text, and only bots that post the same payload to every blog
-  form send anchor tags.
+  A link to a site that is no citation inside HTML or BBCode link markup (`<a href="...">`,
+  `[url=...]`, `[url]...`) scores 0.7, a flag with nothing else: comment boxes mostly take
+  plain text, and bots post one marked-up payload to every blog form; some comment systems
+  pass readers' HTML on, so a citation in markup (the BBC, gov.uk) stays an ordinary link.
 - ``promo``: promotional phrases ("check out my channel", "work from home", "guaranteed
   returns" ...), 0.4 each, 0.8 when the comment also carries a link, a phone number, an email
   or an @handle (a way to reach the promoter).
@@ -66,7 +67,7 @@ __all__ = ["find_spam", "link_score", "spam_findings"]
 
 SHORTENER_SCORE = 0.5
 HANDLE_SCORE = 0.6
-MARKUP_LINK_SCORE = 0.85
+MARKUP_LINK_SCORE = 0.7
 OBFUSCATED_LINK_SCORE = 0.6
 PROMO_SCORE = 0.4
 PROMO_WITH_LINK_SCORE = 0.8
@@ -98,7 +99,7 @@ _PRAISE = re.compile(
     r"|the\s+(?:article|post|info)))\b"
 )
 # Link markup just before a link's span: `<a href="`, `[url=`.
-_MARKUP = re.compile(r"(?:<a\s[^<>]{0,40}href\s*=\s*[\"']?|\[url=)$")
+_MARKUP = re.compile(r"(?:<a\s[^<>]{0,40}href\s*=\s*[\"']?|\[url(?:=[\"']?|\]))$")
 _OBFUSCATED_DOT = re.compile(r"[(\[{]\s?(?:\.|dot)\s?[)\]}]|\sdot\s|\s\.\s")
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{3,30}(?![\w@])")
 _CITATION_LABELS = words(
@@ -139,16 +140,25 @@ def _is_obfuscated(low: str, start: int, end: int) -> bool:
     return _OBFUSCATED_DOT.search(low, start, end) is not None
 
 
+def _in_markup(low: str, start: int) -> bool:
+    return _MARKUP.search(low, max(0, start - 60), start) is not None
+
+
+def _is_chosen_shortener(host: str) -> bool:
+    """A shortener the poster chose: t.co wraps every link of a pasted tweet."""
+    return host in SHORTENERS and host != TWEET_WRAPPER
+
+
 def _links(p: Prepared, spans: list[tuple[int, int, str]]) -> list[Finding]:
     text = p.text
     per_link = link_score(len(spans))
     findings: list[Finding] = []
     for start, end, host in spans[:MAX_PER_KIND]:
-        if _MARKUP.search(p.low, max(0, start - 60), start) is not None:
-            score = MARKUP_LINK_SCORE
+        if _in_markup(p.low, start) and not is_reference_domain(host):
+            score = max(MARKUP_LINK_SCORE, per_link)
         elif _is_obfuscated(p.low, start, end):  # written to slip past link filters
             score = max(OBFUSCATED_LINK_SCORE, per_link)
-        elif host in SHORTENERS and host != TWEET_WRAPPER:
+        elif _is_chosen_shortener(host):
             score = max(SHORTENER_SCORE, per_link)
         else:
             score = per_link
@@ -288,8 +298,7 @@ def spam_findings(p: Prepared, pii: list[Finding] | None = None) -> list[Finding
         p,
         links=len(dropped) + len(drops),
         strong_link=any(
-            (host in SHORTENERS and host != TWEET_WRAPPER) or _is_obfuscated(p.low, s, e)
-            for s, e, host in dropped
+            _is_chosen_shortener(host) or _is_obfuscated(p.low, s, e) for s, e, host in dropped
         ),
         contacts=len(contacts),
         link_spans=[(s, e) for s, e, _host in spans],
@@ -313,7 +322,8 @@ def spam_findings(p: Prepared, pii: list[Finding] | None = None) -> list[Finding
             if f is not None:
                 findings.append(f)
     for start, end in find_messenger_handles(text)[:MAX_PER_KIND]:
-        collect(findings, make_finding(text, "spam", "handle", start, end, HANDLE_SCORE))
+        if all(end <= a or start >= b for a, b, _host in spans):  # a link is no username
+            collect(findings, make_finding(text, "spam", "handle", start, end, HANDLE_SCORE))
     findings += _stuffing(p)
     if len(text) >= SHOUT_MIN_LETTERS:
         findings += _shouting(text)

@@ -35,6 +35,7 @@ import numpy as np
 from datasketch import MinHash
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from moderation.detectors._handles import find_messenger_handles
 from moderation.detectors._links import find_link_spans, is_reference_domain, registrable_domain
 from moderation.detectors.base import prepare
 from moderation.detectors.view import light_view
@@ -141,7 +142,7 @@ def fingerprint(text: str, *, trusted: frozenset[str] = frozenset()) -> Fingerpr
     # the citation is not what they repeat, so it is left out of the text compared.
     canonical = canonical_text(_without(text, citations) if citations else text)
     content = len({w for w in canonical.split(" ") if len(w) > 1 and w not in _NOT_CONTENT})
-    channel = bool(links) or _CHANNEL.search(text) is not None
+    channel = bool(links) or _CHANNEL.search(text) is not None or bool(find_messenger_handles(text))
     counted = content >= (MIN_CONTENT_WORDS_WITH_CHANNEL if channel else MIN_CONTENT_WORDS)
     start = len(text) - len(text.lstrip())
     return Fingerprint(

@@ -20,9 +20,10 @@ of the article. So when the comment offers no way to reach anyone (no link, hand
 long number: `Fingerprint.channel`), names no strong lure (`has_strong_lure`: pills, casino,
 forex ...) and has no velocity signal, the other authors' `duplicate` and `near_duplicate`
 together stay at `LONE_REPEAT_CAP` however many authors posted it: a nudge towards a flag with
-the model's score, never a flag on their own. The author's own earlier copies are not capped:
-a reader posts a condolence once, and the same text from one account a third time (a second
-is often a double-click) is flooding.
+the model's score, never a flag on their own; so do the author's own near-copies (a reader
+reposting a corrected comment). The author's own exact copies are not capped: a reader posts
+a condolence once, and the same text from one account a third time (a second is often a
+double-click) is flooding.
 
 Evidence spans: the whole comment for repeats and velocity, the link for a link campaign.
 """
@@ -115,13 +116,14 @@ def signal_findings(
 ) -> list[Finding]:
     """The spam findings of one comment's counts, whole-comment ones first."""
     start, end = fp.span
-    duplicate, near = grow(counts.exact_authors, 0.6, 0.75), grow(counts.near_authors, 0.5, 0.7)
+    duplicate = grow(counts.exact_authors, 0.6, 0.75)
+    # The author's own near-copies count with other authors' (a reader reposts a corrected
+    # comment), own exact copies never are capped: one text posted three times is flooding.
+    near = noisy_or([grow(counts.near_authors, 0.5, 0.7), grow(counts.near_self, 0.35, 0.5)])
     velocity = grow(counts.velocity - config.velocity_limit, 0.3, 0.3)
     if velocity <= 0:
         duplicate, near = _cap_lone_repeats(text, fp, duplicate, near)
-    # The author's own copies are never capped: one text posted three times is flooding.
     duplicate = noisy_or([duplicate, grow(counts.exact_self, 0.4, 0.5)])
-    near = noisy_or([near, grow(counts.near_self, 0.35, 0.5)])
     scored = [("duplicate", duplicate), ("near_duplicate", near), ("velocity", velocity)]
     findings = [
         f

@@ -165,3 +165,15 @@ def test_one_author_posting_one_text_again_and_again_is_flooding() -> None:
     assert noisy_or([f.score for f in third]) == pytest.approx(0.7)
     many = signal_findings(CONDOLENCE, fp, Counts(exact_authors=50, exact_self=2), RepeatConfig())
     assert noisy_or([f.score for f in many]) > LONE_REPEAT_CAP  # the cap is for other authors
+
+
+def test_own_near_copies_are_capped_like_other_readers() -> None:
+    """A reader reposting a corrected comment twice is no flood; only exact copies are."""
+    fp = fingerprint(CONDOLENCE)
+    found = signal_findings(CONDOLENCE, fp, Counts(near_self=3), RepeatConfig())
+    assert noisy_or([f.score for f in found]) < SHIPPED_SPAM_FLAG
+
+
+def test_a_messenger_username_is_a_channel() -> None:
+    text = "hot girls near you are waiting for a chat tonight snap: kayla.xo99"
+    assert fingerprint(text).channel

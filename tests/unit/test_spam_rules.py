@@ -178,7 +178,25 @@ def test_link_and_link_drop_never_share_a_span() -> None:
 def test_a_link_in_anchor_markup_is_strong_spam_evidence(text: str, link: str) -> None:
     links = [f for f in find_spam(text) if f.kind == "link"]
     assert [f.text for f in links] == [link]  # the URL only, never the BBCode after it
-    assert links[0].score == pytest.approx(0.85)
+    assert links[0].score == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Good analysis, the <a href="https://www.bbc.co.uk/news/uk-123">BBC report</a> agrees.',
+        "Full report: [url=https://www.gov.uk/report]gov.uk[/url]",
+    ],
+)
+def test_a_citation_in_markup_is_an_ordinary_link(text: str) -> None:
+    assert all(f.kind == "link" and f.score < 0.5 for f in find_spam(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["[url]http://replica-bags.top[/url]", '[url="http://replica-bags.top"]bags[/url]']
+)
+def test_other_bbcode_forms_are_markup(text: str) -> None:
+    assert _kinds(text) == {"link": pytest.approx(0.7)}
 
 
 def test_a_pasted_tweets_t_co_link_is_no_shortener() -> None:
@@ -214,6 +232,10 @@ def test_a_messenger_username_is_spam_evidence(text: str, handle: str) -> None:
         "Scammers messaged my dad on WhatsApp pretending to be me.",
         "I use Signal at work: it is what the article recommends.",
         "Signal: johnsmith is not a username anyone would pick",
+        "The line at walmart.com was long, the site crashed twice.",  # 'line' is a word
+        "signal at st.johns was down all morning",
+        "telegram: t.me/fx_signals",  # a link: the link rules score it
+        "Kik: sweet.marina.com",
     ],
 )
 def test_messengers_named_without_a_username_are_not(text: str) -> None:

@@ -11,8 +11,10 @@ and across comments.
   the rules were final; `spam_outside.jsonl` (120 spam, 120 civil) was written by a separate
   session that saw none of the rules, sets or training data, and its errors were then read to
   widen the training grammar (`training/augment_spam.py`): no longer blind;
-  `spam_blind.jsonl` (150 spam, 150 civil) was written the same way afterwards and measured
-  only on the final model: the fairest figure;
+  `spam_blind.jsonl` (150 spam, 150 civil) was written the same way afterwards, and its spam
+  side measured only on the final model: the fairest figure (its civil side is not quite blind:
+  a first v5 flagged a crisis-line referral there, and the training grammar then got helpline
+  referrals among its clean comments);
 - `streams`: the simulated stream of `spam_streams.py` (bot campaigns interleaved with civil
   traffic) replayed in time order through the repeat tracker on a real Redis (`REDIS_URL` when
   set, else an embedded one; a throwaway key prefix, deleted afterwards), each comment scored

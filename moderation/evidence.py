@@ -19,8 +19,9 @@ The two constants were chosen on the validation split of TOXICSPANS with the spa
 
 A bundle with a span tagger (`moderation.span_tagger`, trained on TOXICSPANS) picks the toxic
 categories' model words instead: the words it finds likely enough to be marked toxic (its
-threshold, chosen on validation) among those that push the category, or among all words
-when none of those is; neighbours merge and deny terms and detector spans stay first as above.
+threshold, chosen on validation) among those that push the category; when none of those is,
+the rule above picks, so a word pushing against the category is never shown. Neighbours merge
+and deny terms and detector spans stay first as above.
 Other categories, and bundles without a tagger, keep the rule above.
 """
 
@@ -112,9 +113,10 @@ def build_evidence(
         if tagger is not None and category in TAGGED_CATEGORIES:
             threshold = tagger.threshold
             own = [p if push > 0 else 0.0 for p, push in zip(likely, column, strict=True)]
-            if max(own, default=0.0) < threshold:  # none of its words is toxic: any toxic word
-                own = likely
-            chosen = tagged_spans(words, own, text, threshold=threshold, taken=taken)
+            if max(own, default=0.0) >= threshold:
+                chosen = tagged_spans(words, own, text, threshold=threshold, taken=taken)
+            else:  # no word that drove the category reads as toxic: the words that drove it
+                chosen = choose_spans(words, column, text, taken=taken)
         else:
             chosen = choose_spans(words, column, text, taken=taken)
         for start, end in chosen[:room]:

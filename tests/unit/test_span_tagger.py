@@ -176,3 +176,31 @@ def test_an_older_version_without_a_tagger_loads_and_shows_evidence(
 def test_training_skips_the_tagger_without_toxic_spans(tmp_path: Path) -> None:
     entry, figures = train_span_tagger({}, tmp_path, sources=["olid"], config=TrainConfig())
     assert entry is None and "toxic_spans" in figures["skipped"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You hypocrite clowns, go back to your country",
+        "what a pathetic lying loser, I hope someone beats you",
+        "Immigrants are vermin and idiots should be shot",
+        "you are a fu.ck and a liar",
+    ],
+)
+def test_shipped_evidence_only_shows_words_that_drove_the_category(
+    shipped_moderator: Moderator, text: str
+) -> None:
+    """DESIGN: evidence is what drove a category. When none of the words pushing a category
+    reads as toxic to the tagger, the push rule picks, never a word pushing against it."""
+    assert shipped_moderator.span_tagger is not None
+    scorer = shipped_moderator.scorer
+    words, _, pushes = words_of(scorer, text)
+    for category in ("violence", "racism", "profanity", "vulgarity", "discourtesy"):
+        j = CATEGORIES.index(category)
+        found = build_evidence(
+            scorer, text, [category], findings=[], matches=NO_MATCHES, features=None,
+            max_spans=5, tagger=shipped_moderator.span_tagger,
+        )[category]  # fmt: skip
+        for e in found:
+            inside = [k for k, (a, b, _) in enumerate(words) if e.start <= a and b <= e.end]
+            assert inside and max(pushes[k][j] for k in inside) > 0, (category, e.text)

@@ -47,7 +47,19 @@ def library_versions() -> dict[str, str]:
         "numpy": numpy.__version__,
         "scipy": scipy.__version__,
         "joblib": joblib.__version__,
+        # The training grammars draw names, cities and handles from Faker: its version decides
+        # their rows (absent where only serving is installed).
+        "faker": _version_of("faker"),
     }
+
+
+def _version_of(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def active_version(models_dir: Path) -> str:

@@ -37,23 +37,17 @@ from typing import Any
 
 import numpy as np
 
-from moderation.categories import Category
 from moderation.errors import InvalidInput
 from moderation.evidence import build_evidence
 from moderation.normalize import normalize
 from moderation.scoring import Moderator
+from moderation.span_tagger import TAGGED_CATEGORIES
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
 HANDWRITTEN = EVAL_DIR / "toxic_spans.jsonl"
 SPAN_TYPES = ("Insult", "Threat", "Identity based Attack", "Profane/Obscene")
 #: Categories whose evidence is toxic language (doxing and spam evidence is not).
-TOXIC_CATEGORIES: tuple[Category, ...] = (
-    "violence",
-    "racism",
-    "profanity",
-    "vulgarity",
-    "discourtesy",
-)
+TOXIC_CATEGORIES = TAGGED_CATEGORIES
 #: A character (or span type) is gold when at least this share of the answering raters marked it.
 GOLD_MIN_SHARE = 0.5
 

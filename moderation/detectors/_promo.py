@@ -67,8 +67,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule("whatsapp whats telegram", 30,
           r"(?:join|contact|message|text|add|reach|dm|chat\s+with|find)\s+(?:me|us|my|our)?\s*"
           r"(?:on|via|at)?\s*(?:whats\s?app|telegram)"
-          r"|(?:whats\s?app|telegram)\s*(?:me|us|@|:|\+|[0-9]|number|channel|group|handle"
-          r"|username|id)"),
+          # the app's name only: the handle or number after it is evidence of its own
+          r"|(?:whats\s?app|telegram)(?=\s*(?:@|:|\+|[0-9]))"
+          r"|(?:whats\s?app|telegram)\s*(?:me|us|number|channel|group|handle|username|id)"),
     _rule("bitcoin btc crypto cryptocurrency binary forex invest investment", 0,
           r"(?:bitcoin|btc|crypto(?:currency)?|binary\s+options?)\s+(?:investment|investing"
           r"|trading|mining|platform|signals?|expert|broker|account\s+manager)"

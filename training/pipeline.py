@@ -120,7 +120,7 @@ def run_training(
         name: frame[frame["split"] == name].reset_index(drop=True)
         for name in ("train", "validation", "test")
     }
-    parts["train"] = _augmented(parts["train"], config)
+    parts["train"] = _augmented(parts["train"], config, public=set(frame["norm"]))
     train, valid, test = parts["train"], parts["validation"], parts["test"]
     log.info("rows after dedupe: %s", {k: len(v) for k, v in parts.items()})
 
@@ -218,9 +218,10 @@ def run_training(
         }
         if config.spam_augmentation
         else None,
-        "spam_negatives": "every comment of a source without spam labels counts as not spam"
+        "spam_negatives": "the comments of the sources that never checked spam "
+        "(their mapping leaves it unknown) count as not spam"
         if config.spam_implicit_negatives
-        else "only the spam sources' own rows train and measure spam",
+        else "only the sources that label spam train and measure it",
         "features": {"word": len(word.vocabulary_), "char": len(char.vocabulary_)},
         "thresholds": thresholds,
         "test": evaluation,
@@ -251,9 +252,11 @@ def run_training(
     return card
 
 
-def _augmented(train: pd.DataFrame, config: TrainConfig) -> pd.DataFrame:
-    """The training split plus the identity and comment-spam grammars' rows (each
-    weighted as configured); validation and test stay public data only."""
+def _augmented(train: pd.DataFrame, config: TrainConfig, *, public: set[str]) -> pd.DataFrame:
+    """The training split plus the identity and comment-spam grammars' rows (each weighted as
+    configured), less any row whose normalised text is in `public` (every split's texts: a
+    grammar sentence that a validation or test comment happens to equal would leak into
+    training); validation and test stay public data only."""
     extras = []
     if config.identity_augmentation:
         rows = identity_frame(per_identity=config.augmentation_per_identity)
@@ -264,7 +267,7 @@ def _augmented(train: pd.DataFrame, config: TrainConfig) -> pd.DataFrame:
     if not extras:
         return train
     extra = pd.concat(extras, ignore_index=True).drop_duplicates("norm")
-    extra = extra[~extra["norm"].isin(set(train["norm"]))].assign(split="train")
+    extra = extra[~extra["norm"].isin(public)].assign(split="train")
     return pd.concat([train.assign(weight=1.0), extra], ignore_index=True)
 
 

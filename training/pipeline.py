@@ -147,7 +147,10 @@ def run_training(
         "calibration": calibration,
     }
     span_tagger, span_tagger_figures = train_span_tagger(
-        bundle, data_dir, sources=sorted(raw["source"].unique()), config=config
+        bundle,
+        data_dir,
+        sources=sorted(raw["source"].unique()),
+        split_of=dict(zip(frame["norm"], frame["split"], strict=True)),
     )
     if span_tagger is not None:  # evidence's word picker for the toxic categories
         bundle["span_tagger"] = span_tagger

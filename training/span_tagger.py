@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from moderation.linear import LinearScorer
 from moderation.normalize import normalize_with_offsets
 from moderation.span_tagger import TAGGED_COLUMNS, SpanTagger, word_features
 from moderation.terms import NO_MATCHES
-from training.suites.spans import Post, char_f1, held_back_posts
+from training.suites.spans import Post, char_f1, posts_in_splits
 
 log = logging.getLogger(__name__)
 
@@ -141,15 +140,15 @@ def choose_threshold(
 
 
 def train_span_tagger(
-    bundle: dict[str, Any], data_dir: Path, *, sources: Sequence[str], config: Any
+    bundle: dict[str, Any], data_dir: Path, *, sources: Sequence[str], split_of: Mapping[str, str]
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """`moderation train`'s step: fit on the train split's TOXICSPANS posts, choose the
-    threshold on validation's; skipped (logged, and said in the figures) without that source."""
+    threshold on validation's; skipped (logged, and said in the figures) without that source.
+    `split_of` maps each normalised training text to its split (the pipeline's frame)."""
     if "toxic_spans" not in sources:
         log.info("span tagger skipped: toxic_spans is not among the training sources")
         return None, {"skipped": "toxic_spans is not among the training sources"}
-    card = {"config": asdict(config), "sources": [{"name": s} for s in sources]}
-    posts = held_back_posts(data_dir, card, splits=("train", "validation"))
+    posts = posts_in_splits(data_dir, split_of, splits=("train", "validation"))
     train = [p for p in posts if p.set == "train"]
     validation = [p for p in posts if p.set == "validation"]
     entry, figures = fit(bundle, train, validation)

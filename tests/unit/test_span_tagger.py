@@ -21,7 +21,6 @@ from moderation.span_tagger import TAGGED_COLUMNS, SpanTagger, word_features
 from moderation.terms import NO_MATCHES, TermMatches
 from training.span_tagger import fit, train_span_tagger, word_labels
 from training.suites.spans import Post
-from training.train import TrainConfig
 
 # (text, the words people marked)
 MARKED = [
@@ -174,7 +173,7 @@ def test_an_older_version_without_a_tagger_loads_and_shows_evidence(
 
 
 def test_training_skips_the_tagger_without_toxic_spans(tmp_path: Path) -> None:
-    entry, figures = train_span_tagger({}, tmp_path, sources=["olid"], config=TrainConfig())
+    entry, figures = train_span_tagger({}, tmp_path, sources=["olid"], split_of={})
     assert entry is None and "toxic_spans" in figures["skipped"]
 
 

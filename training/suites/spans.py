@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,6 @@ def held_back_posts(
     Training merges exact duplicates (after normalisation) across sources before splitting, so
     a post's split is the split of its normalised text in that merged frame."""
     from training.data import load_all
-    from training.sources.common import clean_text
     from training.train import TrainConfig, prepare, split
 
     known = {f.name for f in fields(TrainConfig)}
@@ -135,6 +134,16 @@ def held_back_posts(
         sources.append("toxic_spans")
     frame = prepare(load_all(data_dir, sources=sources or None, progress=False), progress=False)
     split_of = dict(zip(frame["norm"], split(frame, config), strict=True))
+    return posts_in_splits(data_dir, split_of, splits)
+
+
+def posts_in_splits(
+    data_dir: Path, split_of: Mapping[str, str], splits: Sequence[str]
+) -> list[Post]:
+    """The TOXICSPANS posts whose normalised text `split_of` puts in one of `splits` (training
+    passes its own frame's splits rather than rebuilding them)."""
+    from training.sources.common import clean_text
+
     out = []
     for post in toxic_spans_posts(data_dir).values():
         where = split_of.get(normalize(clean_text(post.text)))

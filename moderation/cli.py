@@ -1,4 +1,4 @@
-"""The `moderation` command line: serve, check, classify, train, evaluate, lists.
+"""The `moderation` command line: serve, check, classify, train, evaluate, lists, queue, keys.
 
 Commands are thin adapters over the library; a `ModerationError` becomes one `Error: …` line on
 stderr and the error's exit code.
@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +18,8 @@ import click
 
 from moderation.cli_common import errors_to_exit as _errors_to_exit
 from moderation.cli_common import load_moderator as _moderator
+from moderation.cli_common import service_redis
+from moderation.cli_keys import keys
 from moderation.cli_training import evaluate, train
 from moderation.errors import ModerationError
 
@@ -34,22 +37,43 @@ def main() -> None:
 @click.option("--port", envvar="MODERATION_PORT", default=8000, show_default=True, type=int)
 @click.option("--workers", envvar="MODERATION_WORKERS", default=1, show_default=True, type=int)
 @click.option("--log-level", envvar="MODERATION_LOG_LEVEL", default="info", show_default=True)
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Development mode: no API keys needed, loopback addresses only (MODERATION_DEV_MODE).",
+)
 @_errors_to_exit
-def serve(host: str, port: int, workers: int, log_level: str) -> None:
+def serve(host: str, port: int, workers: int, log_level: str, dev: bool) -> None:
     """Run the HTTP API (uvicorn).
 
     With no REDIS_URL, an embedded Redis serves the review queue from
-    MODERATION_STATE_DIR/redis for as long as the API runs.
+    MODERATION_STATE_DIR/redis for as long as the API runs. Every route but health, metrics
+    and docs needs an API key (`moderation keys create`), unless --dev.
     """
     import uvicorn
 
     from moderation.policy import load_policy
     from moderation.queue.embedded import redis_for_serve
     from moderation.registry import load_bundle
-    from moderation.settings import get_settings, site_lists_dir
+    from moderation.settings import SettingsError, get_settings, is_loopback, site_lists_dir
     from moderation.terms import ListStore
 
+    if dev:
+        os.environ["MODERATION_DEV_MODE"] = "true"  # what the uvicorn workers read
+        get_settings.cache_clear()
     settings = get_settings()
+    if settings.dev_mode:
+        if not is_loopback(host):
+            raise SettingsError(
+                f"development mode serves without API keys: bind it to 127.0.0.1, ::1 or "
+                f"localhost, not {host!r} (or mint keys: moderation keys create)"
+            )
+        click.secho(
+            "DEVELOPMENT MODE: every route answers without an API key. Local use only.",
+            err=True,
+            fg="yellow",
+            bold=True,
+        )
     # Fail here, with a clear message, not in a worker.
     load_policy(settings.policy_path)
     load_bundle(settings.models_dir, settings.model_version)
@@ -257,23 +281,17 @@ def queue_group() -> None:
     """The review queue: figures, and decided items as labelled JSONL."""
 
 
-def _cli_queue() -> Any:
-    """The review queue of REDIS_URL, else of the embedded Redis a running `serve` owns."""
-    from moderation.errors import QueueUnavailable
-    from moderation.queue import open_queue
-    from moderation.queue.embedded import EmbeddedRedis
-    from moderation.settings import get_settings
+@contextmanager
+def _cli_queue() -> Iterator[Any]:
+    """The review queue on the service's Redis (`cli_common.service_redis`)."""
+    from moderation.queue import close_queue, open_queue
 
-    settings = get_settings()
-    if not settings.redis_url:
-        server = EmbeddedRedis(settings.state_dir / "redis")
-        if not server.socket.exists():
-            raise QueueUnavailable(
-                "no Redis: set REDIS_URL, or start `moderation serve` (its embedded Redis "
-                f"serves {settings.state_dir / 'redis'})"
-            )
-        settings = settings.model_copy(update={"redis_url": server.url})
-    return open_queue(settings)
+    with service_redis() as settings:
+        queue = open_queue(settings)
+        try:
+            yield queue
+        finally:
+            close_queue(queue)
 
 
 @queue_group.command("stats")
@@ -282,7 +300,8 @@ def _cli_queue() -> Any:
 def queue_stats(as_json: bool) -> None:
     """Depth by state and kind, oldest pending age, decisions by outcome and moderator,
     median time to decision, and the model's precision/recall on audit items."""
-    figures = _cli_queue().stats()
+    with _cli_queue() as queue:
+        figures = queue.stats()
     if as_json:
         click.echo(figures.model_dump_json(indent=2))
         return
@@ -347,21 +366,22 @@ def queue_export(since: str | None, output: IO[str]) -> None:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         since_ms = int(moment.timestamp() * 1000)
-    queue = _cli_queue()
     to_file = output.name != "<stdout>"
-    total = count_decided(queue, since_ms=since_ms) if to_file else None
     written = 0
-    with tqdm(total=total, unit="item", disable=not to_file, file=sys.stderr) as bar:
-        for row in export_rows(queue, since_ms=since_ms):
-            output.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
-            written += 1
-            bar.update(1)
+    with _cli_queue() as queue:
+        total = count_decided(queue, since_ms=since_ms) if to_file else None
+        with tqdm(total=total, unit="item", disable=not to_file, file=sys.stderr) as bar:
+            for row in export_rows(queue, since_ms=since_ms):
+                output.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+                written += 1
+                bar.update(1)
     if to_file:
         click.echo(f"{written} decided items written to {output.name}", err=True)
 
 
 main.add_command(train)
 main.add_command(evaluate)
+main.add_command(keys)
 
 if __name__ == "__main__":  # pragma: no cover - `python -m moderation.cli`
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

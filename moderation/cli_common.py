@@ -1,15 +1,20 @@
-"""What every `moderation` command shares: the error-to-exit-code wrapper and model loading."""
+"""What every `moderation` command shares: the error-to-exit-code wrapper, model loading and
+the service's Redis."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from moderation.errors import ModerationError
+
+if TYPE_CHECKING:
+    from moderation.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,3 +36,32 @@ def load_moderator(model: str | None = None) -> Any:
     from moderation.settings import get_settings
 
     return Moderator.load(version=model, settings=get_settings())
+
+
+@contextmanager
+def service_redis() -> Iterator[Settings]:
+    """Settings whose `redis_url` reaches the service's Redis: REDIS_URL when set, else the
+    embedded Redis of a running `moderation serve`, else the same embedded Redis started for
+    this command alone (so keys can be minted before the first `serve`)."""
+    import redis
+
+    from moderation.queue.embedded import EmbeddedRedis
+    from moderation.settings import get_settings
+
+    settings = get_settings()
+    if settings.redis_url:
+        yield settings
+        return
+    server = EmbeddedRedis(settings.state_dir / "redis")
+    if server.socket.exists():
+        try:
+            with redis.Redis.from_url(server.url, socket_timeout=2.0) as probe:
+                probe.ping()
+        except (redis.RedisError, OSError):
+            pass  # a socket left behind: start the server below
+        else:
+            yield settings.model_copy(update={"redis_url": server.url})
+            return
+    with server:
+        click.echo(f"Started the embedded Redis of {server} for this command", err=True)
+        yield settings.model_copy(update={"redis_url": server.url})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
@@ -13,11 +13,16 @@ class ModerationError(Exception):
     status: int = 500
     code: str = "internal_error"
     exit_code: int = 1
+    #: HTTP headers every answer of this kind carries (`WWW-Authenticate` on a 401).
+    default_headers: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(
+        self, message: str, *, details: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.headers = {**self.default_headers, **(headers or {})}
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -179,6 +180,27 @@ class Settings(BaseSettings):
         "count towards a link campaign, beside the built-in citation sites.",
     )
 
+    dev_mode: bool = Field(
+        default=False,
+        description="Development mode: every route answers without an API key, as if the "
+        "caller held every scope. `moderation serve --dev` sets it and refuses to bind to "
+        "anything but a loopback address; a warning is logged at start-up. Never in production.",
+    )
+    auth_cache_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=3_600,
+        description="Seconds a worker trusts an API key's record read from Redis before reading "
+        "it again: a revoked key stops working within this time.",
+    )
+    auth_stale_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        le=86_400,
+        description="While Redis is unreachable, a key whose record was read within this many "
+        "seconds still gets in; other keys get 503 `auth_unavailable`.",
+    )
+
     @field_validator("coral_signing_secret")
     @classmethod
     def _coral_secrets_are_strong(cls, value: SecretStr | None) -> SecretStr | None:
@@ -245,6 +267,16 @@ def require_webhook_secret(settings: Settings) -> None:
 def site_lists_dir(settings: Settings) -> Path:
     """Where the site's term lists live."""
     return settings.lists_dir or settings.state_dir / "lists"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to `host` keeps the server to this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @lru_cache

@@ -3,7 +3,7 @@ pointing at it, and an API client whose lifespan runs (`with TestClient(...)`)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from moderation.api.app import create_app
+from moderation.auth import SCOPES, KeyStore
 from moderation.queue import QueueKeys, ReviewQueue
 from moderation.queue.connection import connect
 from moderation.scoring import Moderator
@@ -55,11 +56,14 @@ def settings(tiny_models_dir: Path, tmp_path: Path) -> Settings:
     # Site term lists go to a per-test folder, never into the checkout's var/.
     # Spools and other local state go to the test's folder too, and no comment is sampled
     # for audit unless a test asks for it (sampling is a hash of the random comment id).
+    # With no Redis there is no key store: these apps run in development mode. Apps on the
+    # real Redis (`queue_settings`) check API keys.
     return Settings(
         models_dir=tiny_models_dir,
         lists_dir=tmp_path / "lists",
         state_dir=tmp_path / "state",
         audit_sample_rate=0.0,
+        dev_mode=True,
     )
 
 
@@ -121,13 +125,37 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def queue_settings(settings: Settings, redis_url: str, redis_prefix: str) -> Settings:
-    return settings.model_copy(update={"redis_url": redis_url, "redis_prefix": redis_prefix})
+    """Settings on the real Redis under this test's prefix, API keys checked."""
+    return settings.model_copy(
+        update={"redis_url": redis_url, "redis_prefix": redis_prefix, "dev_mode": False}
+    )
 
 
 @pytest.fixture
-def queue_client(queue_settings: Settings) -> Iterator[TestClient]:
-    """Like `client`, with the review queue on the real Redis under this test's prefix."""
-    with TestClient(create_app(queue_settings)) as test_client:
+def mint_key(redis_url: str, redis_prefix: str) -> Iterator[Callable[..., str]]:
+    """Mints real API keys in this test's prefix: `mint_key("moderate", "review")`."""
+    client = connect(Settings(redis_url=redis_url, redis_prefix=redis_prefix))
+    store = KeyStore(client, redis_prefix)
+
+    def mint(*scopes: str, name: str = "tests") -> str:
+        token, _record = store.create(name, frozenset(scopes or SCOPES))
+        return token
+
+    yield mint
+    client.close()
+
+
+@pytest.fixture
+def auth_headers(mint_key: Callable[..., str]) -> dict[str, str]:
+    """`Authorization` for a key holding every scope."""
+    return {"Authorization": f"Bearer {mint_key(*SCOPES)}"}
+
+
+@pytest.fixture
+def queue_client(queue_settings: Settings, auth_headers: dict[str, str]) -> Iterator[TestClient]:
+    """Like `client`, with the review queue on the real Redis under this test's prefix and
+    every request carrying a real API key with every scope."""
+    with TestClient(create_app(queue_settings), headers=auth_headers) as test_client:
         yield test_client
 
 

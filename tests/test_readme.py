@@ -23,6 +23,6 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 
 def test_quick_start_serves_the_committed_model() -> None:
-    assert "pip install -e . && moderation serve" in README
+    assert "pip install -e . && moderation serve --dev" in README
     active = (REPO_DIR / "models" / "ACTIVE").read_text().strip()
     assert (REPO_DIR / "models" / active / "model.joblib").is_file()

@@ -25,6 +25,8 @@ from moderation.api.routes import (
     queue,
     reports,
 )
+from moderation.api.security import scope
+from moderation.auth import KeyStore, KeyVerifier
 from moderation.detectors import pii
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
@@ -37,6 +39,20 @@ from moderation.scoring import Moderator
 from moderation.settings import Settings, get_settings, require_webhook_secret
 
 log = logging.getLogger("moderation.api")
+
+#: Each router and the scope its routes need (the endpoint table of DESIGN.md). Health,
+#: readiness, metrics and the docs need none; Coral's route checks Coral's signing secret;
+#: Perspective's checks the key itself, to answer in Google's error shape.
+SCOPED_ROUTERS = (
+    (moderate, "moderate"),
+    (reports, "moderate"),
+    (comments, "moderate"),
+    (appeals, "moderate"),
+    (queue, "review"),
+    (model, "admin"),
+    (lists, "admin"),
+)
+OPEN_ROUTERS = (perspective, coral, health)
 
 DESCRIPTION = """Scores news-site comments in seven categories (violence, racism, profanity,
 vulgarity, doxing, discourtesy, spam) and answers `allow`, `flag` or `reject` with the
@@ -62,6 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         language.warm_up()
         pii.warm_up()  # phone metadata of every region, off the first request's path
         app.state.queue = open_queue(settings)  # connects lazily: a down Redis is no obstacle
+        app.state.keys = KeyVerifier(
+            app.state.queue and KeyStore(app.state.queue.client, settings.redis_prefix),
+            cache_seconds=settings.auth_cache_seconds,
+            stale_seconds=settings.auth_stale_seconds,
+        )
         # Flags and audit samples Redis cannot take wait in a spool of the queue's own.
         ingest = app.state.ingest = ReviewIngest(
             app.state.queue,
@@ -92,7 +113,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     access_log.install()
+    if settings.dev_mode:
+        log.warning(
+            "DEVELOPMENT MODE (MODERATION_DEV_MODE): every route answers WITHOUT an API key, "
+            "admin routes included. Never expose this server."
+        )
     app.state.settings = settings
+    app.state.keys = KeyVerifier(None)
     app.state.moderator = None
     app.state.queue = None
     app.state.repeats = None
@@ -116,17 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
     )
-    for module in (
-        moderate,
-        reports,
-        comments,
-        appeals,
-        lists,
-        model,
-        perspective,
-        coral,
-        health,
-        queue,
-    ):
+    for module, needed in SCOPED_ROUTERS:
+        app.include_router(module.router, dependencies=[scope(needed)])
+    for module in OPEN_ROUTERS:
         app.include_router(module.router)
     return app

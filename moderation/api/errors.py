@@ -28,8 +28,9 @@ def error_response(
     request: Request | None = None,
     *,
     request_id: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    headers = {}
+    headers = dict(headers or {})
     request_id = request_id or getattr(getattr(request, "state", None), "request_id", None)
     if request_id:
         headers["X-Request-ID"] = request_id
@@ -50,7 +51,9 @@ def _clean_validation(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ModerationError)
     async def _moderation_error(request: Request, exc: ModerationError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.details, request)
+        return error_response(
+            exc.status, exc.code, exc.message, exc.details, request, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

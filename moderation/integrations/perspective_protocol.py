@@ -84,6 +84,16 @@ def not_found(message: str) -> PerspectiveError:
     return PerspectiveError(message, error_type=None, status=404, google_status="NOT_FOUND")
 
 
+_ACCESS_STATUS = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 503: "UNAVAILABLE"}
+
+
+def access_denied(status: int, message: str) -> PerspectiveError:
+    """A missing, unknown or under-scoped API key (401/403), or keys uncheckable (503)."""
+    return PerspectiveError(
+        message, error_type=None, status=status, google_status=_ACCESS_STATUS[status]
+    )
+
+
 def unimplemented(message: str) -> PerspectiveError:
     return PerspectiveError(message, error_type=None, status=501, google_status="UNIMPLEMENTED")
 

@@ -15,7 +15,7 @@ from tests.conftest import SHIPPED_MODELS
 
 @pytest.fixture
 def shipped_client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(models_dir=SHIPPED_MODELS, lists_dir=tmp_path / "lists")
+    settings = Settings(models_dir=SHIPPED_MODELS, lists_dir=tmp_path / "lists", dev_mode=True)
     with TestClient(create_app(settings)) as client:
         yield client
 

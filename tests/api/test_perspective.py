@@ -500,7 +500,7 @@ def test_other_routes_keep_their_own_error_shape(client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def shipped_client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(models_dir=SHIPPED_MODELS))) as test_client:
+    with TestClient(create_app(Settings(models_dir=SHIPPED_MODELS, dev_mode=True))) as test_client:
         yield test_client
 
 

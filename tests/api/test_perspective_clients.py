@@ -167,7 +167,9 @@ def test_batch_is_unimplemented_in_googles_shape(client: TestClient) -> None:
 @pytest.fixture(scope="module")
 def server(tiny_models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, in a thread; its base URL."""
-    settings = Settings(models_dir=tiny_models_dir, lists_dir=tmp_path_factory.mktemp("lists"))
+    settings = Settings(
+        models_dir=tiny_models_dir, lists_dir=tmp_path_factory.mktemp("lists"), dev_mode=True
+    )
     config = uvicorn.Config(
         create_app(settings), ws="none", lifespan="on", log_config=None, access_log=False
     )

@@ -49,6 +49,7 @@ def ingest_settings(queue_settings: Settings, tmp_path: Path) -> Settings:
             "state_dir": tmp_path / "state",
             "audit_sample_rate": 0.0,
             "spool_replay_interval": 0.05,
+            "dev_mode": True,  # the review entries are the subject here; keys: test_auth.py
         }
     )
 

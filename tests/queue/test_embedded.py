@@ -121,15 +121,20 @@ def test_an_unwritable_state_dir_is_a_clear_error(tmp_path: Path) -> None:
 # -- the real `moderation serve`, twice, with no REDIS_URL --------------------------------------
 
 
-def _request(url: str, body: dict | None = None) -> tuple[int, dict]:
+def _request(url: str, body: dict | None = None, key: str | None = None) -> tuple[int, dict]:
     data = None if body is None else json.dumps(body).encode()
     headers = {"content-type": "application/json"}
+    if key is not None:
+        headers["authorization"] = f"Bearer {key}"
     request = urllib.request.Request(url, data=data, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
+
+
+CLI = (sys.executable, "-m", "moderation.cli")
 
 
 def _serve(env: dict[str, str], base: str) -> subprocess.Popen[bytes]:
@@ -175,11 +180,24 @@ def test_moderation_serve_keeps_the_queue_across_restarts(
     )
     appeal = {"comment_id": "c-1", "text": "you idiot", "message": "Please look again."}
     socket_path = tmp_path / "state" / "redis" / "redis.sock"
+    # A key minted before the first `serve`: the command starts the embedded Redis for itself.
+    minted = subprocess.run(
+        [*CLI, "keys", "create", "--scopes", "moderate", "--name", "comment-system"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    key = minted.stdout.strip()
+    assert key.startswith("mk_") and "never shown again" in minted.stderr
+    assert not socket_path.exists()  # that Redis stopped with the command
 
     process = _serve(env, base)
     try:
         assert _request(f"{base}/readyz")[1]["checks"] == {"model": True, "redis": True}
-        status, first = _request(f"{base}/v1/appeals", appeal)
+        assert _request(f"{base}/v1/appeals", appeal)[0] == 401
+        status, first = _request(f"{base}/v1/appeals", appeal, key)
         assert status == 201, first
         assert socket_path.exists()
     finally:
@@ -190,7 +208,7 @@ def test_moderation_serve_keeps_the_queue_across_restarts(
 
     process = _serve(env, base)
     try:
-        status, again = _request(f"{base}/v1/appeals", {**appeal, "message": "Hello?"})
+        status, again = _request(f"{base}/v1/appeals", {**appeal, "message": "Hello?"}, key)
         assert status == 200 and again["entered"] == "unchanged"
         assert again["item_id"] == first["item_id"]
         assert again["appeal"]["message"] == "Please look again."

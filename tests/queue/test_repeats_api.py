@@ -35,7 +35,8 @@ CIVIL = "Rest in peace Officer Daniels, my thoughts are with his wife and two ch
 def repeat_settings(queue_settings: Settings, tmp_path: Path) -> Settings:
     policy = tmp_path / "policy.toml"
     policy.write_text(POLICY, encoding="utf-8")
-    return queue_settings.model_copy(update={"policy_path": policy})
+    # Repeats are the subject here, not keys (tests/api/test_auth.py): development mode.
+    return queue_settings.model_copy(update={"policy_path": policy, "dev_mode": True})
 
 
 @pytest.fixture

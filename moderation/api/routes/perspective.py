@@ -6,8 +6,9 @@ answer 501 UNIMPLEMENTED.
 
 Every error on these routes is in Google's shape (`integrations.perspective_protocol`), never
 in ours: the body is read, parsed and validated here, not by FastAPI, and nothing escapes to
-the app's error handlers. The `key` query parameter Perspective clients send is accepted and
-not checked yet (API keys arrive with their own issue). Scoring runs in the threadpool.
+the app's error handlers. The API key may come as `Authorization: Bearer` or as the `key`
+query parameter Perspective clients send; it needs the `moderate` scope (the Discovery
+document needs none). Scoring runs in the threadpool.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, SecurityScopes
 from starlette.exceptions import HTTPException
 
 from moderation.api.errors_doc import inline_schema
+from moderation.api.security import bearer, principal_for
+from moderation.auth import AuthUnavailable, Forbidden, Unauthorized
 from moderation.integrations import perspective, perspective_discovery, perspective_protocol
 from moderation.integrations.perspective_protocol import AnalyzeCommentRequest, PerspectiveError
 from moderation.scoring import Moderator
@@ -52,6 +56,25 @@ async def _body(request: Request) -> bytes | PerspectiveError:
         return perspective_protocol.payload_too_large(request.state.body_limit)
 
 
+async def _access(
+    request: Request,
+    security_scopes: SecurityScopes,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    key: Annotated[
+        str | None,
+        Query(description="Perspective clients' API key; `Authorization: Bearer` works too."),
+    ] = None,
+) -> PerspectiveError | None:
+    """None when the caller may use the route, else the Google-shaped error to answer."""
+    token = credentials.credentials if credentials is not None else key
+    try:
+        await principal_for(request, token, security_scopes.scopes)
+    except (Unauthorized, Forbidden, AuthUnavailable) as exc:
+        return perspective_protocol.access_denied(exc.status, exc.message)
+    return None
+
+
+AccessDep = Annotated[PerspectiveError | None, Security(_access, scopes=["moderate"])]
 _ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, status, details}}`."}
 
 
@@ -65,6 +88,8 @@ _ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, sta
             "description": "`{attributeScores, languages, detectedLanguages, clientToken}`",
         },
         400: _ERROR_DOC,
+        401: _ERROR_DOC,
+        403: _ERROR_DOC,
         500: _ERROR_DOC,
         503: _ERROR_DOC,
     },
@@ -81,17 +106,16 @@ _ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, sta
 )
 def analyze(
     request: Request,
+    denied: AccessDep,
     body: Annotated[bytes | PerspectiveError, Depends(_body)],
-    key: Annotated[
-        str | None, Query(description="Perspective's API key: accepted, not checked yet.")
-    ] = None,
 ) -> JSONResponse:
     """Score a comment for the requested Perspective attributes (TOXICITY, INSULT, ...).
 
     Request and answer as Perspective documents them; see the README's *Switching from
     Perspective* for the attribute mapping and the differences.
     """
-    del key  # accepted for Perspective clients' sake; API keys come with their own issue
+    if denied is not None:
+        return _error(denied)
     if isinstance(body, PerspectiveError):
         return _error(body)
     moderator: Moderator | None = getattr(request.app.state, "moderator", None)
@@ -164,21 +188,21 @@ def discovery_v1(request: Request, api: str, version: str) -> JSONResponse:
     SUGGEST_PATH,
     summary="Perspective API SuggestCommentScore: not implemented",
     response_model=None,
-    responses={501: _ERROR_DOC},
+    responses={401: _ERROR_DOC, 403: _ERROR_DOC, 501: _ERROR_DOC},
 )
-def suggest_score() -> JSONResponse:
+def suggest_score(denied: AccessDep) -> JSONResponse:
     """Answers 501 UNIMPLEMENTED in Google's error shape: score suggestions are not accepted
     here yet. The body is not read."""
-    return _error(perspective_discovery.suggest_score_unimplemented())
+    return _error(denied or perspective_discovery.suggest_score_unimplemented())
 
 
 @router.post(
     BATCH_PATH,
     summary="Google batch requests: not implemented",
     response_model=None,
-    responses={501: _ERROR_DOC},
+    responses={401: _ERROR_DOC, 403: _ERROR_DOC, 501: _ERROR_DOC},
 )
-def batch() -> JSONResponse:
+def batch(denied: AccessDep) -> JSONResponse:
     """The discovery document's `batchPath`; answers 501 UNIMPLEMENTED in Google's error
     shape. The body is not read."""
-    return _error(perspective_discovery.batch_unimplemented())
+    return _error(denied or perspective_discovery.batch_unimplemented())

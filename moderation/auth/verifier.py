@@ -1,0 +1,126 @@
+"""Checks a presented API key against the key store, with a short in-process cache.
+
+A key's record is cached for `auth_cache_seconds` after each fetch, so a busy key costs one
+Redis read per worker per interval, not one per request, and a revocation reaches every worker
+within that interval. When Redis cannot answer, a record fetched within `auth_stale_seconds`
+still admits its key: comments keep being moderated through a short Redis outage. A key never
+seen before cannot be checked then, and gets 503 `auth_unavailable`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from redis.exceptions import RedisError
+
+from moderation.auth.keys import SCOPES, KeyRecord, KeyStore, key_id_of
+from moderation.errors import ModerationError
+from moderation.queue.connection import UNAVAILABLE_ERRORS, describe
+
+log = logging.getLogger("moderation.auth")
+
+
+class Unauthorized(ModerationError):
+    status = 401
+    code = "unauthorized"
+    default_headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="moderation"'}
+
+
+class Forbidden(ModerationError):
+    status = 403
+    code = "forbidden"
+
+
+class AuthUnavailable(ModerationError):
+    status = 503
+    code = "auth_unavailable"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a key's id, name and scopes."""
+
+    key_id: str
+    name: str
+    scopes: frozenset[str]
+
+    def require(self, scopes: list[str] | tuple[str, ...]) -> None:
+        missing = [s for s in scopes if s not in self.scopes]
+        if missing:
+            raise Forbidden(
+                f"this API key lacks the scope {missing[0]!r} this route needs",
+                details={"required": list(scopes), "key_scopes": sorted(self.scopes)},
+            )
+
+
+#: The caller in development mode (`MODERATION_DEV_MODE`): every scope, no key.
+DEV_PRINCIPAL = Principal("dev", "development mode", frozenset(SCOPES))
+
+
+class KeyVerifier:
+    """Turns a presented key into a `Principal`, or raises `Unauthorized`/`AuthUnavailable`."""
+
+    def __init__(
+        self,
+        store: KeyStore | None,
+        *,
+        cache_seconds: float = 10.0,
+        stale_seconds: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.cache_seconds = cache_seconds
+        self.stale_seconds = stale_seconds
+        self.clock = clock
+        self._cache: dict[str, tuple[float, KeyRecord]] = {}
+
+    def cached(self, token: str) -> Principal | None:
+        """The caller from a fresh cache entry, with no I/O; None means "ask `verify`"."""
+        key_id = key_id_of(token)
+        entry = self._cache.get(key_id) if key_id else None
+        if entry is None or self.clock() - entry[0] > self.cache_seconds:
+            return None
+        record = entry[1]
+        return _principal(record) if record.matches(token) else None
+
+    def verify(self, token: str) -> Principal:
+        """The caller, reading the key's record from Redis (blocking: run it off the loop)."""
+        key_id = key_id_of(token)
+        if key_id is None:
+            raise Unauthorized("unknown API key: send `Authorization: Bearer mk_…`")
+        record = self._fetch(key_id)
+        if record is None or not record.matches(token):
+            raise Unauthorized("unknown or revoked API key")
+        return _principal(record)
+
+    def _fetch(self, key_id: str) -> KeyRecord | None:
+        if self.store is None:
+            raise AuthUnavailable(
+                "API keys live in Redis and no Redis is configured (set REDIS_URL), "
+                "or run in development mode"
+            )
+        try:
+            record = self.store.get(key_id)
+        except UNAVAILABLE_ERRORS as exc:
+            entry = self._cache.get(key_id)
+            if entry is not None and self.clock() - entry[0] <= self.stale_seconds:
+                log.warning("Redis unreachable: admitting key %s from its cached record", key_id)
+                return entry[1]
+            raise AuthUnavailable(
+                "cannot check the API key: Redis is unreachable", details=describe(exc)
+            ) from exc
+        except RedisError as exc:
+            raise AuthUnavailable("cannot check the API key", details=describe(exc)) from exc
+        if record is None or not record.active:
+            self._cache.pop(key_id, None)
+        else:
+            self._cache[key_id] = (self.clock(), record)
+        return record
+
+
+def _principal(record: KeyRecord) -> Principal:
+    return Principal(record.key_id, record.name, record.scopes)

@@ -193,6 +193,18 @@ class Settings(BaseSettings):
         description="Seconds a worker trusts an API key's record read from Redis before reading "
         "it again: a revoked key stops working within this time.",
     )
+    rate_limit_per_key: str = Field(
+        default="5000/second",
+        description="Requests one API key may make, counted in Redis across workers, as "
+        "`limits` strings (`100/second;5000/minute`); over it: 429 with Retry-After. The "
+        "default only stops a runaway client; empty: no limit.",
+    )
+    rate_limit_per_author: str = Field(
+        default="",
+        description="Comments one `author_id` may send for scoring (`/v1/moderate`, `/batch`), "
+        "e.g. `5/minute;30/hour`; over it: 429 with Retry-After. Empty (the default): no limit; "
+        "fast posters are still scored, with posting velocity as spam evidence.",
+    )
     auth_stale_seconds: float = Field(
         default=600.0,
         ge=0,
@@ -200,6 +212,20 @@ class Settings(BaseSettings):
         description="While Redis is unreachable, a key whose record was read within this many "
         "seconds still gets in; other keys get 503 `auth_unavailable`.",
     )
+
+    @field_validator("rate_limit_per_key", "rate_limit_per_author")
+    @classmethod
+    def _limits_parse(cls, value: str) -> str:
+        from limits import parse_many
+
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{value!r} is not a rate limit such as `100/second;2000/minute`"
+                ) from exc
+        return value
 
     @field_validator("coral_signing_secret")
     @classmethod

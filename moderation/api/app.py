@@ -13,6 +13,7 @@ from moderation import __version__, language, normalize
 from moderation.api import access_log
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
+from moderation.api.rate_limits import RateLimits
 from moderation.api.routes import (
     appeals,
     comments,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache_seconds=settings.auth_cache_seconds,
             stale_seconds=settings.auth_stale_seconds,
         )
+        app.state.rate_limits = RateLimits(app.state.queue and app.state.queue.client, settings)
         # Flags and audit samples Redis cannot take wait in a spool of the queue's own.
         ingest = app.state.ingest = ReviewIngest(
             app.state.queue,
@@ -120,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.state.settings = settings
     app.state.keys = KeyVerifier(None)
+    app.state.rate_limits = RateLimits(None, settings)
     app.state.moderator = None
     app.state.queue = None
     app.state.repeats = None

@@ -1,5 +1,5 @@
-"""Dependency aliases for routes: `IngestDep`, `ModeratorDep`, `QueueDep`, `RepeatsDep`,
-`SettingsDep`."""
+"""Dependency aliases for routes: `IngestDep`, `ModeratorDep`, `QueueDep`, `RateLimitsDep`,
+`RepeatsDep`, `SettingsDep`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from moderation.api.rate_limits import RateLimits
 from moderation.errors import ModelError, QueueUnavailable
 from moderation.queue.ingest import ReviewIngest
 from moderation.queue.items import ReviewQueue
@@ -40,11 +41,17 @@ def _repeats(request: Request) -> RepeatTracker | None:
     return tracker
 
 
+def _rate_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
 def _ingest(request: Request) -> ReviewIngest:
     ingest: ReviewIngest = request.app.state.ingest
     return ingest
 
 
+RateLimitsDep = Annotated[RateLimits, Depends(_rate_limits)]
 IngestDep = Annotated[ReviewIngest, Depends(_ingest)]
 ModeratorDep = Annotated[Moderator, Depends(_moderator)]
 QueueDep = Annotated[ReviewQueue, Depends(_queue)]

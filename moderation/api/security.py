@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 
+from moderation.api.rate_limits import RateLimits
 from moderation.auth import DEV_PRINCIPAL, KeyVerifier, Principal, Unauthorized
 
 bearer = HTTPBearer(
@@ -35,6 +36,9 @@ async def principal_for(request: Request, token: str | None, scopes: list[str]) 
             principal = await asyncio.to_thread(verifier.verify, token)
     principal.require(scopes)
     request.state.principal = principal
+    limits: RateLimits = request.app.state.rate_limits
+    if limits.limiter is not None and limits.per_key:
+        await asyncio.to_thread(limits.charge_key, principal.key_id)
     return principal
 
 

@@ -12,7 +12,7 @@ import uuid
 
 from fastapi import APIRouter, Request
 
-from moderation.api.deps import IngestDep, ModeratorDep, RepeatsDep, SettingsDep
+from moderation.api.deps import IngestDep, ModeratorDep, RateLimitsDep, RepeatsDep, SettingsDep
 from moderation.api.errors_doc import ERROR_RESPONSES
 from moderation.errors import InvalidInput
 from moderation.repeats import Observation
@@ -32,6 +32,7 @@ def moderate(
     moderator: ModeratorDep,
     ingest: IngestDep,
     repeats: RepeatsDep,
+    limits: RateLimitsDep,
 ) -> ModerationResult:
     """Score a comment in the seven categories and decide `allow`, `flag` or `reject`.
 
@@ -39,6 +40,7 @@ def moderate(
     names the item (`status: "deferred"` while Redis is unreachable). Runs in the threadpool
     (a sync route), so scoring never blocks the event loop.
     """
+    limits.charge_authors([body.author_id])
     comment_id = body.id or _new_id()
     signals = []
     if repeats is not None:
@@ -58,6 +60,7 @@ def moderate_batch(
     settings: SettingsDep,
     ingest: IngestDep,
     repeats: RepeatsDep,
+    limits: RateLimitsDep,
 ) -> BatchResult:
     """Score up to `max_batch_items` comments; results come back in request order. The
     batch's queue entries go to Redis in one round trip."""
@@ -68,6 +71,7 @@ def moderate_batch(
             f"batch has {len(body.items)} items; the limit is {settings.max_batch_items}",
             details={"items": len(body.items), "limit": settings.max_batch_items},
         )
+    limits.charge_authors(item.author_id for item in body.items)
     ids = [item.id or _new_id() for item in body.items]
     signals = None
     if repeats is not None:

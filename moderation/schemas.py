@@ -20,6 +20,12 @@ _EXAMPLE_SCORES: dict[str, Any] = {
 }
 
 
+#: What the schema can say of a comment's text: some character that is not a space. The
+#: service also refuses text made only of invisible characters, and text over
+#: `MODERATION_MAX_TEXT_CHARS` (422 `empty_text`, `text_too_long`).
+COMMENT_TEXT_SCHEMA: dict[str, Any] = {"minLength": 1, "pattern": r"\S"}
+
+
 class Context(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -48,7 +54,10 @@ class ModerateRequest(BaseModel):
     id: str | None = Field(
         default=None, min_length=1, max_length=128, description="The comment system's id."
     )
-    text: str = Field(description="The comment as the author typed it (1 to 10,000 characters).")
+    text: str = Field(
+        description="The comment as the author typed it (1 to 10,000 characters).",
+        json_schema_extra=COMMENT_TEXT_SCHEMA,
+    )
     author_id: str | None = Field(default=None, max_length=128)
     context: Context | None = None
 
@@ -56,7 +65,9 @@ class ModerateRequest(BaseModel):
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    items: list[ModerateRequest] = Field(description="Comments to score, answered in order.")
+    items: list[ModerateRequest] = Field(
+        description="Comments to score, answered in order.", json_schema_extra={"minItems": 1}
+    )
 
 
 class Evidence(BaseModel):

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import uvicorn
 
 from moderation.normalize import Normalized
 
@@ -32,3 +38,25 @@ def check_offset_map(result: Normalized) -> None:
         assert 0 <= start < end <= size
     assert list(result.starts) == sorted(result.starts)
     assert list(result.ends) == sorted(result.ends)
+
+
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """`app` under a real uvicorn on a free loopback port, in a thread; yields its base URL."""
+    config = uvicorn.Config(app, ws="none", lifespan="on", log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert thread.is_alive(), "uvicorn exited during startup"
+            assert time.monotonic() < deadline, "uvicorn did not start in 10 s"
+            time.sleep(0.01)
+        try:
+            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+    assert not thread.is_alive(), "uvicorn did not shut down"

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from moderation import __version__, language, normalize
 from moderation.api import access_log
 from moderation.api.errors import install_error_handlers
+from moderation.api.errors_doc import AUTH_RESPONSES
 from moderation.api.middleware import RequestContext
 from moderation.api.rate_limits import RateLimits
 from moderation.api.routes import (
@@ -147,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
     )
     for module, needed in SCOPED_ROUTERS:
-        app.include_router(module.router, dependencies=[scope(needed)])
+        app.include_router(module.router, dependencies=[scope(needed)], responses=AUTH_RESPONSES)
     for module in OPEN_ROUTERS:
         app.include_router(module.router)
     return app

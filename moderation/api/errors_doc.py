@@ -14,6 +14,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+#: The answers of every route that needs an API key (`moderation.api.security`).
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "No API key, or an unknown or revoked one."},
+    403: {"model": ErrorResponse, "description": "The API key lacks the route's scope."},
+    429: {
+        "model": ErrorResponse,
+        "description": "A rate limit is reached (`Retry-After` says when to try again).",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+    },
+}
+
+
 def inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with its `$defs` references replaced by the definitions (our models nest
     without cycles), so it stands alone in a route's `openapi_extra` request body."""

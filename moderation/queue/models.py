@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from moderation.categories import Category
 from moderation.policy import Decision
-from moderation.schemas import Context, Triggered
+from moderation.schemas import COMMENT_TEXT_SCHEMA, Context, Triggered
 
 Kind = Literal["flag", "report", "audit", "appeal"]
 State = Literal["pending", "claimed", "decided"]
@@ -129,7 +129,8 @@ class AppealRequest(BaseModel):
 
     comment_id: str = Field(min_length=1, max_length=128, description="The comment's id.")
     text: str = Field(
-        description="The rejected comment as the author typed it (1 to 10,000 characters)."
+        description="The rejected comment as the author typed it (1 to 10,000 characters).",
+        json_schema_extra=COMMENT_TEXT_SCHEMA,
     )
     message: str = Field(
         min_length=1,

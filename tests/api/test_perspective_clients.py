@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
@@ -27,6 +23,7 @@ from moderation.integrations.perspective_protocol import (
     AnalyzeCommentResponse,
 )
 from moderation.settings import REPO_DIR, Settings
+from tests.helpers import live_server
 
 DISCOVERY = "/$discovery/rest?version=v1alpha1"
 # Perspective's Python sample: its request, sent by its client unchanged.
@@ -170,25 +167,8 @@ def server(tiny_models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     settings = Settings(
         models_dir=tiny_models_dir, lists_dir=tmp_path_factory.mktemp("lists"), dev_mode=True
     )
-    config = uvicorn.Config(
-        create_app(settings), ws="none", lifespan="on", log_config=None, access_log=False
-    )
-    uv = uvicorn.Server(config)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not uv.started:
-            assert thread.is_alive(), "uvicorn exited during startup"
-            assert time.monotonic() < deadline, "uvicorn did not start in 10 s"
-            time.sleep(0.01)
-        try:
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-        finally:
-            uv.should_exit = True
-            thread.join(timeout=10)
-    assert not thread.is_alive(), "uvicorn did not shut down"
+    with live_server(create_app(settings)) as base:
+        yield base
 
 
 def perspective_client(base: str) -> Any:

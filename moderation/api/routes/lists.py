@@ -11,11 +11,19 @@ from moderation.api.deps import ModeratorDep
 from moderation.api.errors_doc import ERROR_RESPONSES
 from moderation.errors import ModerationError
 from moderation.policy import Action
+from moderation.schemas import ErrorResponse
 from moderation.scoring import Moderator
 from moderation.terms import ListStore, TermList, TermListBody
 from moderation.terms.model import NAME_RE, ListKind
 
-router = APIRouter(prefix="/v1/lists", tags=["term lists"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/v1/lists",
+    tags=["term lists"],
+    responses={
+        **ERROR_RESPONSES,
+        404: {"model": ErrorResponse, "description": "No (site) term list of that name."},
+    },
+)
 
 ListName = Annotated[str, Path(pattern=f"^{NAME_RE.pattern}$", max_length=64)]
 
@@ -90,6 +98,7 @@ def get_list(name: ListName, moderator: ModeratorDep) -> ListAnswer:
     response_model=ListAnswer,
     response_model_exclude_none=True,
     summary="Create or replace a site term list",
+    responses={201: {"model": ListAnswer, "description": "The list is new (revision 1)."}},
 )
 def put_list(
     name: ListName, body: TermListBody, moderator: ModeratorDep, response: Response
@@ -104,7 +113,6 @@ def put_list(
 @router.delete(
     "/{name}",
     response_model=DeleteAnswer,
-    response_model_exclude_none=True,
     summary="Remove a site term list",
 )
 def delete_list(name: ListName, moderator: ModeratorDep) -> DeleteAnswer:

@@ -9,7 +9,7 @@ from moderation.api.deps import IngestDep, ModeratorDep
 from moderation.api.errors_doc import ERROR_RESPONSES
 from moderation.errors import InvalidInput
 from moderation.queue.models import Entered, ReviewItem
-from moderation.schemas import ErrorResponse
+from moderation.schemas import COMMENT_TEXT_SCHEMA, ErrorResponse
 
 MAX_REASON_CHARS = 500
 
@@ -38,7 +38,8 @@ class ReportRequest(BaseModel):
     comment_id: str = Field(min_length=1, max_length=128, description="The comment's id.")
     text: str = Field(
         description="The comment as the site shows it (1 to 10,000 characters); scored when "
-        "the service has no record of the comment."
+        "the service has no record of the comment.",
+        json_schema_extra=COMMENT_TEXT_SCHEMA,
     )
     reason: str = Field(
         min_length=1,

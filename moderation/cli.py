@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from moderation.cli_common import errors_to_exit as _errors_to_exit
 from moderation.cli_common import load_moderator as _moderator
 from moderation.cli_training import evaluate, train
 from moderation.errors import ModerationError
+
+if TYPE_CHECKING:
+    from moderation.settings import Settings
 
 CLASSIFY_CHUNK = 256
 
@@ -34,22 +37,44 @@ def main() -> None:
 @click.option("--port", envvar="MODERATION_PORT", default=8000, show_default=True, type=int)
 @click.option("--workers", envvar="MODERATION_WORKERS", default=1, show_default=True, type=int)
 @click.option("--log-level", envvar="MODERATION_LOG_LEVEL", default="info", show_default=True)
+@click.option(
+    "--log-format",
+    envvar="MODERATION_LOG_FORMAT",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="json: one object a line, with the request id; text: for a terminal.",
+)
 @_errors_to_exit
-def serve(host: str, port: int, workers: int, log_level: str) -> None:
+def serve(host: str, port: int, workers: int, log_level: str, log_format: str) -> None:
     """Run the HTTP API (uvicorn).
 
     With no REDIS_URL, an embedded Redis serves the review queue from
-    MODERATION_STATE_DIR/redis for as long as the API runs.
+    MODERATION_STATE_DIR/redis for as long as the API runs. With several workers, their
+    metrics meet in MODERATION_STATE_DIR/metrics/<pid> (removed on exit), so GET /metrics
+    reports the sum over all of them.
     """
+    from moderation.observability.multiproc import metrics_dir_for_serve
+    from moderation.settings import get_settings
+
+    settings = get_settings()
+    # Before anything imports prometheus-client: it reads the folder's variable once.
+    with metrics_dir_for_serve(settings.state_dir, workers=workers):
+        _serve(settings, host=host, port=port, workers=workers, level=log_level, kind=log_format)
+
+
+def _serve(
+    settings: Settings, *, host: str, port: int, workers: int, level: str, kind: str
+) -> None:
     import uvicorn
 
+    from moderation.observability.logs import log_config
     from moderation.policy import load_policy
     from moderation.queue.embedded import redis_for_serve
     from moderation.registry import load_bundle
-    from moderation.settings import get_settings, site_lists_dir
+    from moderation.settings import site_lists_dir
     from moderation.terms import ListStore
 
-    settings = get_settings()
     # Fail here, with a clear message, not in a worker.
     load_policy(settings.policy_path)
     load_bundle(settings.models_dir, settings.model_version)
@@ -63,7 +88,9 @@ def serve(host: str, port: int, workers: int, log_level: str) -> None:
             host=host,
             port=port,
             workers=workers,
-            log_level=log_level,
+            log_level=level,
+            log_config=log_config(kind="text" if kind == "text" else "json", level=level),
+            access_log=False,  # moderation.access writes one line per request instead
         )
 
 

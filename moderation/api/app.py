@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from moderation import __version__, language, normalize
 from moderation.api import access_log
+from moderation.api.access_log import AccessLog
 from moderation.api.errors import install_error_handlers
 from moderation.api.middleware import RequestContext
 from moderation.api.routes import (
@@ -19,6 +20,7 @@ from moderation.api.routes import (
     coral,
     health,
     lists,
+    metrics,
     model,
     moderate,
     perspective,
@@ -26,6 +28,8 @@ from moderation.api.routes import (
     reports,
 )
 from moderation.detectors import pii
+from moderation.observability import metrics as service_metrics
+from moderation.observability.collector import ServiceState
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.ingest import ReviewIngest
@@ -70,12 +74,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             replay_interval=settings.spool_replay_interval,
         )
         ingest.start()
+        app.state.metrics_state = ServiceState.open(settings, ingest.spool)
         # Spam repeats across comments, on the queue's Redis (None: no Redis, or turned off).
         app.state.repeats = open_tracker(settings, app.state.queue and app.state.queue.client)
         # Sends moderator outcomes from the Redis outbox, in a thread of its own.
         app.state.webhook = start_deliverer(settings, app.state.queue and app.state.queue.client)
-        log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
+        versions = (moderator.model_version, moderator.policy_version)
+        service_metrics.model_loaded(*versions)
+        log.info("model %s and policy %s loaded", *versions)
         yield
+        service_metrics.model_unloaded(*versions)
         if moderator.lists is not None:
             moderator.lists.stop_watching()
         app.state.moderator = None
@@ -84,6 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.to_thread(app.state.webhook.stop)
         await asyncio.to_thread(ingest.stop)  # one last replay, off the loop
         close_queue(app.state.queue)
+        app.state.metrics_state.close()
+        app.state.metrics_state = None
+        service_metrics.process_stopping()
 
     app = FastAPI(
         title="Comment moderation service",
@@ -98,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.repeats = None
     app.state.ingest = ReviewIngest(None, None, audit_sample_rate=0.0)
     app.state.webhook = None
+    app.state.metrics_state = None
     install_error_handlers(app)
     # One comment can take at most 12 bytes per character as JSON (a surrogate pair escaped
     # as two \uXXXX), plus room for the other fields.
@@ -116,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
     )
+    app.add_middleware(AccessLog)  # outermost: sees the 413s RequestContext answers too
     for module in (
         moderate,
         reports,
@@ -126,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         perspective,
         coral,
         health,
+        metrics,
         queue,
     ):
         app.include_router(module.router)

@@ -18,7 +18,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from moderation.observability.metrics import UNMATCHED, observe_request
@@ -29,19 +29,14 @@ _PARAM = re.compile(r"([?&])([^=&\s]*)=([^&\s]*)")
 _SECRET_NAMES = frozenset({"key", "access_token"})
 
 
-def route_template(scope: Scope) -> str:
-    """The path template of the route that answered (`/v1/comments/{comment_id}`), or of the
-    one that would have (a request refused before routing), else `unmatched`."""
-    route: Any = scope.get("route")
-    if route is None:
-        router = getattr(scope.get("app"), "router", None)
-        for candidate in getattr(router, "routes", ()):
-            match, _ = candidate.matches(scope)
-            if match is not Match.NONE:
-                route = candidate
-                break
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else UNMATCHED
+def _route_patterns(app: Any) -> list[tuple[re.Pattern[str], str]]:
+    """Each API route's path template with the regex Starlette matches it by, from the app's
+    OpenAPI paths (a public view of every included route, however routers are nested)."""
+    try:
+        paths = app.openapi()["paths"]
+    except Exception:  # no app, or no schema: nothing to match against
+        return []
+    return [(compile_path(template)[0], template) for template in paths]
 
 
 class AccessLog:
@@ -49,6 +44,20 @@ class AccessLog:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._patterns: list[tuple[re.Pattern[str], str]] | None = None
+
+    def route_template(self, scope: Scope) -> str:
+        """The path template of the route that answered (`/v1/comments/{comment_id}`), or of
+        the one that would have (a request refused before routing), else `unmatched`."""
+        path = getattr(scope.get("route"), "path", None)
+        if isinstance(path, str):
+            return path
+        if self._patterns is None:
+            self._patterns = _route_patterns(scope.get("app"))
+        for pattern, template in self._patterns:
+            if pattern.match(scope["path"]):
+                return template
+        return UNMATCHED
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,9 +78,8 @@ class AccessLog:
             # An exception before any answer: Starlette's outer handler answers 500.
             self._done(scope, status or 500, time.perf_counter() - start)
 
-    @staticmethod
-    def _done(scope: Scope, status: int, seconds: float) -> None:
-        method, route = scope["method"], route_template(scope)
+    def _done(self, scope: Scope, status: int, seconds: float) -> None:
+        method, route = scope["method"], self.route_template(scope)
         observe_request(method=method, route=route, status=status, seconds=seconds)
         duration_ms = round(seconds * 1000, 2)
         log.info(

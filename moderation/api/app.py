@@ -28,6 +28,7 @@ from moderation.api.routes import (
     reports,
 )
 from moderation.detectors import pii
+from moderation.observability import logs
 from moderation.observability import metrics as service_metrics
 from moderation.observability.collector import ServiceState
 from moderation.policy import load_policy
@@ -144,3 +145,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """`moderation serve`'s factory, run in each worker: the worker's logging (format and
+    level from the settings, which `serve` exports), then the app."""
+    settings = get_settings()
+    logs.configure(kind=settings.log_format, level=settings.log_level)
+    return create_app(settings)

@@ -14,6 +14,7 @@ place that would write it is `moderation.observability.decisions`.
 from __future__ import annotations
 
 import logging
+import logging.config
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -68,7 +69,12 @@ class _TextLines(logging.Formatter):
     a JSON line has that its message does not say)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        given = getattr(record, "request_id", None)
+        record.request_id = given or "-"  # outside a request
+        try:
+            line = super().format(record)
+        finally:
+            record.request_id = given  # other handlers see the record unchanged
         text = getattr(record, "text", None)
         return line if text is None else f"{line} text={text!r}"
 
@@ -91,10 +97,8 @@ def handler(kind: LogFormat, stream: Any = None) -> logging.Handler:
 
 
 def log_config(*, kind: LogFormat, level: str) -> dict[str, Any]:
-    """`logging.config.dictConfig` input for `moderation serve`, handed to uvicorn (which
-    applies it in every worker process): one stderr handler on the root logger, so our
-    loggers and uvicorn's own lines come out in one format. uvicorn's access lines are turned
-    off by `serve`: `moderation.access` writes a richer one (route, duration, request id)."""
+    """`logging.config.dictConfig` input: one stderr handler on the root logger, so our
+    loggers and uvicorn's come out in one format; uvicorn's access lines are off."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -116,6 +120,15 @@ def log_config(*, kind: LogFormat, level: str) -> dict[str, Any]:
             # uvicorn's loggers write through the root handler, not handlers of their own.
             "uvicorn": {"handlers": [], "propagate": True},
             "uvicorn.error": {"handlers": [], "propagate": True},
-            "uvicorn.access": {"handlers": [], "propagate": True},
+            # Off: `moderation.access` writes one richer line per request instead.
+            "uvicorn.access": {"handlers": [], "propagate": False},
         },
     }
+
+
+def configure(*, kind: LogFormat, level: str) -> None:
+    """Set this process's logging up for the service (`moderation serve` and each of its
+    workers, from the app factory: uvicorn configures a worker's logging before it can answer
+    the supervisor's health pings, too early to import this package there)."""
+    logging.addLevelName(5, "TRACE")  # uvicorn's level below DEBUG, for --log-level trace
+    logging.config.dictConfig(log_config(kind=kind, level=level))

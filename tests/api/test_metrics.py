@@ -110,7 +110,9 @@ def test_queue_depth_and_outbox_come_from_redis(
     assert value(samples, "moderation_webhook_outbox_retrying") == 0
     assert value(samples, "moderation_review_spool_bytes") == 0
     route = "/v1/queue/{item_id}/decision"
-    assert value(samples, "moderation_http_requests_total", method="POST", route=route, status="200")
+    assert value(
+        samples, "moderation_http_requests_total", method="POST", route=route, status="200"
+    )
 
 
 def test_review_entries_are_counted_by_kind_and_status(queue_settings: Settings) -> None:

@@ -57,26 +57,24 @@ def serve(host: str, port: int, workers: int, log_level: str, log_format: str) -
     from moderation.observability.multiproc import metrics_dir_for_serve
     from moderation.settings import get_settings
 
-    # The workers read these from the environment, as they read the rest of the settings.
-    os.environ["MODERATION_LOG_FORMAT"], os.environ["MODERATION_LOG_LEVEL"] = log_format, log_level
-    get_settings.cache_clear()
     settings = get_settings()
     # Before anything imports prometheus-client: it reads the folder's variable once.
     with metrics_dir_for_serve(settings.state_dir, workers=workers):
-        _serve(settings, host=host, port=port, workers=workers)
+        _serve(settings, host=host, port=port, workers=workers, level=log_level, kind=log_format)
 
 
-def _serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
+def _serve(
+    settings: Settings, *, host: str, port: int, workers: int, level: str, kind: str
+) -> None:
     import uvicorn
 
     from moderation.observability import logs
     from moderation.policy import load_policy
     from moderation.queue.embedded import redis_for_serve
     from moderation.registry import load_bundle
-    from moderation.settings import site_lists_dir
+    from moderation.settings import get_settings, site_lists_dir
     from moderation.terms import ListStore
 
-    logs.configure(kind=settings.log_format, level=settings.log_level)
     # Fail here, with a clear message, not in a worker.
     load_policy(settings.policy_path)
     load_bundle(settings.models_dir, settings.model_version)
@@ -84,13 +82,17 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
     with redis_for_serve(settings) as embedded:
         if embedded is not None:
             click.echo(f"Embedded Redis at {embedded.url} (data in {embedded})", err=True)
+        # The workers' app factory reads these from the environment, like every setting.
+        os.environ["MODERATION_LOG_FORMAT"], os.environ["MODERATION_LOG_LEVEL"] = kind, level
+        get_settings.cache_clear()  # one worker runs in this process
+        logs.configure(kind="text" if kind == "text" else "json", level=level)
         uvicorn.run(
             "moderation.api.app:create_served_app",
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            log_level=settings.log_level,
+            log_level=level,
             log_config=None,  # each worker's factory sets its logging up (logs.configure)
             access_log=False,  # moderation.access writes one line per request instead
         )

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,9 @@ from moderation.cli_common import service_redis
 from moderation.cli_keys import keys
 from moderation.cli_training import evaluate, train
 from moderation.errors import ModerationError
+
+if TYPE_CHECKING:
+    from moderation.settings import Settings
 
 CLASSIFY_CHUNK = 256
 
@@ -38,25 +41,30 @@ def main() -> None:
 @click.option("--workers", envvar="MODERATION_WORKERS", default=1, show_default=True, type=int)
 @click.option("--log-level", envvar="MODERATION_LOG_LEVEL", default="info", show_default=True)
 @click.option(
+    "--log-format",
+    envvar="MODERATION_LOG_FORMAT",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="json: one object a line, with the request id; text: for a terminal.",
+)
+@click.option(
     "--dev",
     is_flag=True,
     help="Development mode: no API keys needed, loopback addresses only (MODERATION_DEV_MODE).",
 )
 @_errors_to_exit
-def serve(host: str, port: int, workers: int, log_level: str, dev: bool) -> None:
+def serve(host: str, port: int, workers: int, log_level: str, log_format: str, dev: bool) -> None:
     """Run the HTTP API (uvicorn).
 
     With no REDIS_URL, an embedded Redis serves the review queue from
     MODERATION_STATE_DIR/redis for as long as the API runs. Every route but health, metrics
-    and docs needs an API key (`moderation keys create`), unless --dev.
+    and docs needs an API key (`moderation keys create`), unless --dev. With several workers,
+    their metrics meet in MODERATION_STATE_DIR/metrics/<pid> (removed on exit), so GET
+    /metrics reports the sum over all of them.
     """
-    import uvicorn
-
-    from moderation.policy import load_policy
-    from moderation.queue.embedded import redis_for_serve
-    from moderation.registry import load_bundle
-    from moderation.settings import SettingsError, get_settings, is_loopback, site_lists_dir
-    from moderation.terms import ListStore
+    from moderation.observability.multiproc import metrics_dir_for_serve
+    from moderation.settings import SettingsError, get_settings, is_loopback
 
     if dev:
         os.environ["MODERATION_DEV_MODE"] = "true"  # what the uvicorn workers read
@@ -74,6 +82,23 @@ def serve(host: str, port: int, workers: int, log_level: str, dev: bool) -> None
             fg="yellow",
             bold=True,
         )
+    # Before anything imports prometheus-client: it reads the folder's variable once.
+    with metrics_dir_for_serve(settings.state_dir, workers=workers):
+        _serve(settings, host=host, port=port, workers=workers, level=log_level, kind=log_format)
+
+
+def _serve(
+    settings: Settings, *, host: str, port: int, workers: int, level: str, kind: str
+) -> None:
+    import uvicorn
+
+    from moderation.observability import logs
+    from moderation.policy import load_policy
+    from moderation.queue.embedded import redis_for_serve
+    from moderation.registry import load_bundle
+    from moderation.settings import get_settings, site_lists_dir
+    from moderation.terms import ListStore
+
     # Fail here, with a clear message, not in a worker.
     load_policy(settings.policy_path)
     load_bundle(settings.models_dir, settings.model_version)
@@ -81,13 +106,19 @@ def serve(host: str, port: int, workers: int, log_level: str, dev: bool) -> None
     with redis_for_serve(settings) as embedded:
         if embedded is not None:
             click.echo(f"Embedded Redis at {embedded.url} (data in {embedded})", err=True)
+        # The workers' app factory reads these from the environment, like every setting.
+        os.environ["MODERATION_LOG_FORMAT"], os.environ["MODERATION_LOG_LEVEL"] = kind, level
+        get_settings.cache_clear()  # one worker runs in this process
+        logs.configure(kind="text" if kind == "text" else "json", level=level)
         uvicorn.run(
-            "moderation.api.app:create_app",
+            "moderation.api.app:create_served_app",
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            log_level=log_level,
+            log_level=level,
+            log_config=None,  # each worker's factory sets its logging up (logs.configure)
+            access_log=False,  # moderation.access writes one line per request instead
         )
 
 

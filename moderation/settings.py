@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -71,6 +72,16 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `moderation serve` binds to.")
     workers: int = Field(default=1, ge=1, description="Uvicorn worker processes.")
     log_level: str = Field(default="info", description="Log level for the service.")
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log lines of `moderation serve`: `json` (one object a line: timestamp, "
+        "level, logger, message, request_id and fields) or `text` (for a terminal).",
+    )
+    log_comment_text: bool = Field(
+        default=False,
+        description="Write each moderated comment's text into its decision log line (field "
+        "`text`). Off: logs hold ids, decisions and categories, never comment text.",
+    )
     redis_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("MODERATION_REDIS_URL", "REDIS_URL", "redis_url"),

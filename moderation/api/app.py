@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from moderation import __version__, language, normalize
 from moderation.api import access_log
+from moderation.api.access_log import AccessLog
 from moderation.api.errors import install_error_handlers
 from moderation.api.errors_doc import AUTH_RESPONSES
 from moderation.api.middleware import RequestContext
@@ -21,6 +22,7 @@ from moderation.api.routes import (
     coral,
     health,
     lists,
+    metrics,
     model,
     moderate,
     perspective,
@@ -30,6 +32,9 @@ from moderation.api.routes import (
 from moderation.api.security import scope
 from moderation.auth import KeyStore, KeyVerifier
 from moderation.detectors import pii
+from moderation.observability import logs
+from moderation.observability import metrics as service_metrics
+from moderation.observability.collector import ServiceState
 from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.ingest import ReviewIngest
@@ -54,7 +59,7 @@ SCOPED_ROUTERS = (
     (model, "admin"),
     (lists, "admin"),
 )
-OPEN_ROUTERS = (perspective, coral, health)
+OPEN_ROUTERS = (perspective, coral, health, metrics)
 
 DESCRIPTION = """Scores news-site comments in seven categories (violence, racism, profanity,
 vulgarity, doxing, discourtesy, spam) and answers `allow`, `flag` or `reject` with the
@@ -94,12 +99,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             replay_interval=settings.spool_replay_interval,
         )
         ingest.start()
+        app.state.metrics_state = ServiceState.open(settings, ingest.spool)
         # Spam repeats across comments, on the queue's Redis (None: no Redis, or turned off).
         app.state.repeats = open_tracker(settings, app.state.queue and app.state.queue.client)
         # Sends moderator outcomes from the Redis outbox, in a thread of its own.
         app.state.webhook = start_deliverer(settings, app.state.queue and app.state.queue.client)
-        log.info("model %s and policy %s loaded", app.state.moderator.model_version, policy.version)
+        versions = (moderator.model_version, moderator.policy_version)
+        service_metrics.model_loaded(*versions)
+        log.info("model %s and policy %s loaded", *versions)
         yield
+        service_metrics.model_unloaded(*versions)
         if moderator.lists is not None:
             moderator.lists.stop_watching()
         app.state.moderator = None
@@ -108,6 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.to_thread(app.state.webhook.stop)
         await asyncio.to_thread(ingest.stop)  # one last replay, off the loop
         close_queue(app.state.queue)
+        app.state.metrics_state.close()
+        app.state.metrics_state = None
+        service_metrics.process_stopping()
 
     app = FastAPI(
         title="Comment moderation service",
@@ -129,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.repeats = None
     app.state.ingest = ReviewIngest(None, None, audit_sample_rate=0.0)
     app.state.webhook = None
+    app.state.metrics_state = None
     install_error_handlers(app)
     # One comment can take at most 12 bytes per character as JSON (a surrogate pair escaped
     # as two \uXXXX), plus room for the other fields.
@@ -147,8 +160,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
     )
+    app.add_middleware(AccessLog)  # outermost: sees the 413s RequestContext answers too
     for module, needed in SCOPED_ROUTERS:
         app.include_router(module.router, dependencies=[scope(needed)], responses=AUTH_RESPONSES)
     for module in OPEN_ROUTERS:
         app.include_router(module.router)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """`moderation serve`'s factory, run in each worker: the worker's logging (format and
+    level from the settings, which `serve` exports), then the app."""
+    settings = get_settings()
+    logs.configure(kind=settings.log_format, level=settings.log_level)
+    return create_app(settings)

@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids and a request body cap enforced before parsing."""
+"""ASGI middleware: request ids (in a header, in `request.state` and in the log context) and a
+request body cap enforced before parsing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from moderation.api.errors import error_response
+from moderation.observability.logs import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -42,6 +44,7 @@ class RequestContext:
         given = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
+        request_id_var.set(request_id)  # every log line written for this request carries it
         limit = min(self.max_body_bytes, self.route_limits.get(scope["path"], self.max_body_bytes))
         scope["state"]["body_limit"] = limit
         render = self.route_errors.get(scope["path"])

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from redis.exceptions import RedisError, ResponseError
 
 from moderation.errors import QueueUnavailable
+from moderation.observability.metrics import REVIEW_ENTRIES
 from moderation.queue.connection import unavailable_as_503
 from moderation.queue.items import PRIORITY, CommentIdCollision, EnterResult, ReviewQueue
 from moderation.queue.keys import item_id_for
@@ -218,6 +219,7 @@ class ReviewIngest:
         entries = [entry for _, entry in picked]
         status = self._write(entries)
         for result, entry in picked:
+            REVIEW_ENTRIES.labels(kind=entry.kind, status=status).inc()
             result.review = ReviewRef(item_id=entry.item_id, kind=entry.kind, status=status)
 
     def _write(self, entries: list[Entry]) -> Status:

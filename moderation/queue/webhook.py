@@ -45,6 +45,7 @@ import redis
 from redis.exceptions import RedisError, ResponseError
 
 from moderation import __version__
+from moderation.observability.metrics import WEBHOOK_DELIVERIES
 from moderation.queue.keys import QueueKeys
 from moderation.queue.webhook_http import MAX_ERROR_CHARS, Attempt, post, sign
 from moderation.settings import Settings, require_webhook_secret
@@ -367,6 +368,7 @@ class WebhookDeliverer:
         with self.counters.lock:
             self.counters.delivered += 1
             self.counters.last_delivered_at = time.time()
+        WEBHOOK_DELIVERIES.labels(result="delivered").inc()
         log.info("webhook: delivered %s (attempt %d)", entry.id, entry.attempts + 1)
         self._unacked.append(entry)
         self._flush_acks()
@@ -390,6 +392,7 @@ class WebhookDeliverer:
         with self.counters.lock:
             self.counters.failed_attempts += 1
             self.counters.last_error = attempt.error
+        WEBHOOK_DELIVERIES.labels(result="failed").inc()
         result = self._reschedule_one(entry, attempted=True, wait_ms=0, error=attempt.error)
         if result is None:
             log.warning(

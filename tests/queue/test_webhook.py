@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from moderation.api.app import create_app
@@ -143,6 +144,12 @@ def add_outcome(raw: redis.Redis, prefix: str, n: int = 0) -> str:
     )
 
 
+def deliveries(result: str) -> float:
+    """`moderation_webhook_deliveries_total{result}` in this process."""
+    name = "moderation_webhook_deliveries_total"
+    return REGISTRY.get_sample_value(name, {"result": result}) or 0.0
+
+
 def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -225,6 +232,7 @@ def test_errors_are_retried_with_backoff_then_delivered_once(
 ) -> None:
     calls = iter([500, 503, 429, 200])
     receiver.answer = lambda _request: next(calls)
+    before = {result: deliveries(result) for result in ("delivered", "failed")}
     entry_id = add_outcome(raw, redis_prefix)
     deliverer = deliverers(receiver.url)
     deliverer.start()
@@ -240,6 +248,8 @@ def test_errors_are_retried_with_backoff_then_delivered_once(
     stats = deliverer.stats()
     assert (stats["delivered"], stats["failed_attempts"]) == (1, 3)
     assert stats["last_error"].startswith("HTTP 429")
+    assert deliveries("delivered") - before["delivered"] == 1  # the Prometheus counters too
+    assert deliveries("failed") - before["failed"] == 3
     nothing_left(raw, redis_prefix)
 
 

@@ -16,6 +16,7 @@ from moderation.api.deps import ModeratorDep, SettingsDep
 from moderation.api.errors_doc import ERROR_RESPONSES, inline_schema
 from moderation.errors import ModerationError
 from moderation.integrations import coral
+from moderation.observability.decisions import record_decisions
 from moderation.schemas import ErrorResponse
 
 log = logging.getLogger("moderation.api.coral")
@@ -82,21 +83,23 @@ VerifiedCoralRequest = Annotated[coral.CoralModerationRequest, Depends(_verified
     },
 )
 def coral_phase(
-    payload: VerifiedCoralRequest, request: Request, moderator: ModeratorDep
+    payload: VerifiedCoralRequest, moderator: ModeratorDep, settings: SettingsDep
 ) -> Response:
     """Point a Coral external moderation phase here. `allow` answers 204 (no opinion);
     `flag` withholds the comment for Coral's moderators; `reject` rejects it."""
     result, answer = coral.moderate(moderator, payload)
-    log.info(
-        "coral %s tenant=%s story=%s: decision=%s triggered=%s answer=%s request_id=%s",
-        payload.action,
-        payload.tenantID,
-        payload.story.id if payload.story else None,
-        result.decision if result else None,
-        [t.category for t in result.triggered] if result else [],
-        answer.status if answer else 204,
-        request.state.request_id,
-    )
+    coral_fields = {
+        "integration": "coral",
+        "coral_action": payload.action,
+        "tenant": payload.tenantID,
+        "story": payload.story.id if payload.story else None,
+        "answer": answer.status if answer else 204,
+    }
+    if result is None:  # nothing scored: no text, or too long to score (withheld)
+        log.info("coral: no decision; answer %s", coral_fields["answer"], extra=coral_fields)
+    else:
+        texts = [coral.comment_text(payload.comment.body)] if settings.log_comment_text else None
+        record_decisions([result], texts, log_text=settings.log_comment_text, **coral_fields)
     if answer is None:
         return Response(status_code=204)
     return JSONResponse(answer.to_json())

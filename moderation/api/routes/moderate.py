@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from moderation.api.deps import IngestDep, ModeratorDep, RateLimitsDep, RepeatsDep, SettingsDep
 from moderation.api.errors_doc import ERROR_RESPONSES
 from moderation.errors import InvalidInput
+from moderation.observability.decisions import record_decisions
 from moderation.repeats import Observation
 from moderation.schemas import BatchRequest, BatchResult, ModerateRequest, ModerationResult
 
@@ -30,6 +31,7 @@ def moderate(
     body: ModerateRequest,
     request: Request,
     moderator: ModeratorDep,
+    settings: SettingsDep,
     ingest: IngestDep,
     repeats: RepeatsDep,
     limits: RateLimitsDep,
@@ -48,6 +50,7 @@ def moderate(
         signals = repeats.observe(body.text, comment_id=comment_id, author_id=body.author_id)
     result = moderator.moderate(body.text, comment_id=comment_id, signals=signals)
     ingest.admit([result], [body])
+    record_decisions([result], [body.text], log_text=settings.log_comment_text)
     result.request_id = request.state.request_id
     return result
 
@@ -87,6 +90,8 @@ def moderate_batch(
         )
     results = moderator.moderate_many([item.text for item in body.items], ids=ids, signals=signals)
     ingest.admit(results, body.items)
+    texts = [item.text for item in body.items]
+    record_decisions(results, texts, log_text=settings.log_comment_text)
     for result in results:
         result.request_id = request.state.request_id
     return BatchResult(results=results, request_id=request.state.request_id)

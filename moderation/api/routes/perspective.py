@@ -127,7 +127,7 @@ def analyze(
     except PerspectiveError as exc:
         return _error(exc)
     except Exception:
-        log.exception("perspective analyze failed, request_id=%s", request.state.request_id)
+        log.exception("perspective analyze failed")  # the line carries the request id
         return _error(perspective_protocol.internal())
     return JSONResponse(answer)
 

@@ -21,6 +21,8 @@ from moderation.cli_training import evaluate, train
 from moderation.errors import ModerationError
 
 CLASSIFY_CHUNK = 256
+# uvicorn's httptools protocol with a bound on the request head (431 past max_header_bytes).
+BOUNDED_HTTP = "moderation.api.http_protocol:BoundedHttpToolsProtocol"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,13 +36,25 @@ def main() -> None:
 @click.option("--port", envvar="MODERATION_PORT", default=8000, show_default=True, type=int)
 @click.option("--workers", envvar="MODERATION_WORKERS", default=1, show_default=True, type=int)
 @click.option("--log-level", envvar="MODERATION_LOG_LEVEL", default="info", show_default=True)
+@click.option(
+    "--shutdown-timeout",
+    envvar="MODERATION_SHUTDOWN_TIMEOUT",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds requests in flight may take to finish after SIGTERM.",
+)
 @_errors_to_exit
-def serve(host: str, port: int, workers: int, log_level: str) -> None:
+def serve(host: str, port: int, workers: int, log_level: str, shutdown_timeout: int) -> None:
     """Run the HTTP API (uvicorn).
 
     With no REDIS_URL, an embedded Redis serves the review queue from
-    MODERATION_STATE_DIR/redis for as long as the API runs.
+    MODERATION_STATE_DIR/redis for as long as the API runs. On SIGTERM (or Ctrl+C) the
+    server stops accepting connections, lets requests in flight finish for up to
+    --shutdown-timeout seconds, then exits.
     """
+    import importlib.util
+
     import uvicorn
 
     from moderation.policy import load_policy
@@ -64,6 +78,10 @@ def serve(host: str, port: int, workers: int, log_level: str) -> None:
             port=port,
             workers=workers,
             log_level=log_level,
+            timeout_graceful_shutdown=shutdown_timeout,
+            # A request head over max_header_bytes is answered 431 (h11 only has a 400).
+            http=(BOUNDED_HTTP if importlib.util.find_spec("httptools") else "h11"),
+            h11_max_incomplete_event_size=settings.max_header_bytes,
         )
 
 

@@ -17,9 +17,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
 
 from moderation.api.errors_doc import inline_schema
+from moderation.api.middleware import Refusal
 from moderation.integrations import perspective, perspective_discovery, perspective_protocol
 from moderation.integrations.perspective_protocol import AnalyzeCommentRequest, PerspectiveError
 from moderation.scoring import Moderator
@@ -37,19 +37,17 @@ def _error(exc: PerspectiveError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
-def too_large(limit: int) -> JSONResponse:
-    """The answer `RequestContext` gives this route for a body over its cap, before reading."""
-    return _error(perspective_protocol.payload_too_large(limit))
+def refused(refusal: Refusal) -> JSONResponse:
+    """The answer `RequestContext` gives these routes for a request it refuses before reading
+    it (a body over the cap, nested too deep, headers too large)."""
+    if refusal.code == "payload_too_large":
+        return _error(perspective_protocol.payload_too_large(refusal.details["limit_bytes"]))
+    return _error(PerspectiveError(refusal.message, error_type=None, status=refusal.status))
 
 
-async def _body(request: Request) -> bytes | PerspectiveError:
-    """The raw body, or the error to answer when it turns out over the cap while read."""
-    try:
-        return await request.body()
-    except HTTPException as exc:
-        if exc.status_code != 413:
-            raise
-        return perspective_protocol.payload_too_large(request.state.body_limit)
+async def _body(request: Request) -> bytes:
+    """The raw body (`RequestContext` has already refused one over the cap)."""
+    return await request.body()
 
 
 _ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, status, details}}`."}
@@ -81,7 +79,7 @@ _ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, sta
 )
 def analyze(
     request: Request,
-    body: Annotated[bytes | PerspectiveError, Depends(_body)],
+    body: Annotated[bytes, Depends(_body)],
     key: Annotated[
         str | None, Query(description="Perspective's API key: accepted, not checked yet.")
     ] = None,
@@ -92,8 +90,6 @@ def analyze(
     Perspective* for the attribute mapping and the differences.
     """
     del key  # accepted for Perspective clients' sake; API keys come with their own issue
-    if isinstance(body, PerspectiveError):
-        return _error(body)
     moderator: Moderator | None = getattr(request.app.state, "moderator", None)
     try:
         if moderator is None:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from moderation.settings import Settings
 
 CLASSIFY_CHUNK = 256
+# uvicorn's httptools protocol with a bound on the request head (431 past max_header_bytes).
+BOUNDED_HTTP = "moderation.api.http_protocol:BoundedHttpToolsProtocol"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,19 +51,37 @@ def main() -> None:
     help="json: one object a line, with the request id; text: for a terminal.",
 )
 @click.option(
+    "--shutdown-timeout",
+    envvar="MODERATION_SHUTDOWN_TIMEOUT",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds requests in flight may take to finish after SIGTERM.",
+)
+@click.option(
     "--dev",
     is_flag=True,
     help="Development mode: no API keys needed, loopback addresses only (MODERATION_DEV_MODE).",
 )
 @_errors_to_exit
-def serve(host: str, port: int, workers: int, log_level: str, log_format: str, dev: bool) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    log_format: str,
+    shutdown_timeout: int,
+    dev: bool,
+) -> None:
     """Run the HTTP API (uvicorn).
 
     With no REDIS_URL, an embedded Redis serves the review queue from
     MODERATION_STATE_DIR/redis for as long as the API runs. Every route but health, metrics
     and docs needs an API key (`moderation keys create`), unless --dev. With several workers,
     their metrics meet in MODERATION_STATE_DIR/metrics/<pid> (removed on exit), so GET
-    /metrics reports the sum over all of them.
+    /metrics reports the sum over all of them. On SIGTERM (or Ctrl+C) the server stops
+    accepting connections, lets requests in flight finish for up to --shutdown-timeout
+    seconds, then exits.
     """
     from moderation.observability.multiproc import metrics_dir_for_serve
     from moderation.settings import SettingsError, get_settings, is_loopback
@@ -84,12 +104,29 @@ def serve(host: str, port: int, workers: int, log_level: str, log_format: str, d
         )
     # Before anything imports prometheus-client: it reads the folder's variable once.
     with metrics_dir_for_serve(settings.state_dir, workers=workers):
-        _serve(settings, host=host, port=port, workers=workers, level=log_level, kind=log_format)
+        _serve(
+            settings,
+            host=host,
+            port=port,
+            workers=workers,
+            level=log_level,
+            kind=log_format,
+            shutdown_timeout=shutdown_timeout,
+        )
 
 
 def _serve(
-    settings: Settings, *, host: str, port: int, workers: int, level: str, kind: str
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    level: str,
+    kind: str,
+    shutdown_timeout: int,
 ) -> None:
+    import importlib.util
+
     import uvicorn
 
     from moderation.observability import logs
@@ -119,6 +156,10 @@ def _serve(
             log_level=level,
             log_config=None,  # each worker's factory sets its logging up (logs.configure)
             access_log=False,  # moderation.access writes one line per request instead
+            timeout_graceful_shutdown=shutdown_timeout,
+            # A request head over max_header_bytes is answered 431 (h11 only has a 400).
+            http=(BOUNDED_HTTP if importlib.util.find_spec("httptools") else "h11"),
+            h11_max_incomplete_event_size=settings.max_header_bytes,
         )
 
 

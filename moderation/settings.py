@@ -65,6 +65,20 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted, in bytes; checked before parsing.",
     )
+    max_json_depth: int = Field(
+        default=32,
+        ge=1,
+        le=256,
+        description="Deepest nesting of arrays and objects accepted in a JSON body (a "
+        "request nests 4 levels at most); checked before parsing, deeper is a 400.",
+    )
+    max_header_bytes: int = Field(
+        default=32_768,
+        ge=1024,
+        le=1024 * 1024,
+        description="Largest request head (request line and headers) accepted, in bytes; "
+        "`moderation serve` stops reading past it and answers 431.",
+    )
     max_evidence_spans: int = Field(
         default=5, ge=1, le=50, description="Most evidence spans returned per triggered category."
     )
@@ -81,6 +95,14 @@ class Settings(BaseSettings):
         default=False,
         description="Write each moderated comment's text into its decision log line (field "
         "`text`). Off: logs hold ids, decisions and categories, never comment text.",
+    )
+    shutdown_timeout: int = Field(
+        default=20,
+        ge=1,
+        le=3600,
+        description="Seconds `moderation serve` lets requests in flight finish after SIGTERM "
+        "(a full batch of long comments takes a few) before cancelling them; give the "
+        "container's stop timeout a few seconds more.",
     )
     redis_url: str | None = Field(
         default=None,

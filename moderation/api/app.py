@@ -149,6 +149,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestContext,
         max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+        max_header_bytes=settings.max_header_bytes,
         route_limits={
             "/v1/moderate": single_comment_bytes,
             "/v1/appeals": single_comment_bytes + 12 * MAX_APPEAL_MESSAGE_CHARS,
@@ -158,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # Perspective requests may carry `context` (a parent comment, an article excerpt).
             perspective.PATH: 4 * single_comment_bytes,
         },
-        route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.too_large),
+        route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.refused),
     )
     app.add_middleware(AccessLog)  # outermost: sees the 413s RequestContext answers too
     for module, needed in SCOPED_ROUTERS:

@@ -88,6 +88,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # FastAPI's "error parsing the body", raised from what `json.loads` refused
+            # besides syntax: bytes that are not UTF-8, an integer of over 4,300 digits.
+            details = [{"loc": ["body"], "msg": str(exc.__cause__)[:200], "type": "json_invalid"}]
+            return error_response(
+                400, "invalid_json", "request body is not valid JSON", details, request
+            )
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:

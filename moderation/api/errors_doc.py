@@ -6,10 +6,15 @@ from typing import Any
 from moderation.schemas import ErrorResponse
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "The body is not valid JSON."},
+    400: {
+        "model": ErrorResponse,
+        "description": "The body is not valid JSON (`invalid_json`), or nests deeper than "
+        "`max_json_depth` (`json_too_deep`).",
+    },
     413: {"model": ErrorResponse, "description": "The body exceeds the size cap."},
     415: {"model": ErrorResponse, "description": "The body is not sent as JSON."},
     422: {"model": ErrorResponse, "description": "Invalid input (empty or too long text…)."},
+    431: {"model": ErrorResponse, "description": "The headers exceed `max_header_bytes`."},
     503: {"model": ErrorResponse, "description": "No model is loaded."},
 }
 

@@ -56,7 +56,9 @@ _LEADING_LEET = re.compile(
     r"(?<![\w@])[0-9]+(?!(?:st|nd|rd|th|am|pm|s|k|m|km|kg|lb|ft|mph|gb|mb|min)\b)[a-z]{2}",
     re.IGNORECASE,
 )
-_URL = re.compile(r"\S*(?:https?://|www\.|\.com/|\.org/)\S*")
+# A whole token holding a URL marker. Anchored at the token's start: unanchored, the leading
+# `\S*` backtracked from every position of a long token with a "/" and no marker (quadratic).
+_URL = re.compile(r"(?<!\S)\S*(?:https?://|www\.|\.com/|\.org/)\S*")
 
 _LEET = {
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b", "@": "a",

@@ -255,9 +255,12 @@ def test_the_view_is_only_built_for_a_sign_of_obfuscation() -> None:
         "He is a 3rd string QB in the 90s",
         "my iPhone 12 broke",
         "see https://example.com/a1b2c3d4 for the 2nd part",
+        "mirror at x/www.m1rr0r.net/a1b2 today",  # the whole token is a URL, not its tail
     ):
         assert not needs_view(text), text
     for text in ("42 3lm 5tr33t", "S.t.r.e.e.t", "e L m s T r E e T", "Streeeet", "Uѕhurma"):
+        assert needs_view(text), text
+    for text in ("write to j0hn/ops", "1d10+5h!7|\\/|0r0n" * 500):  # a "/" alone is no URL
         assert needs_view(text), text
 
 

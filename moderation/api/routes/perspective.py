@@ -19,9 +19,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, SecurityScopes
-from starlette.exceptions import HTTPException
 
 from moderation.api.errors_doc import inline_schema
+from moderation.api.middleware import Refusal
 from moderation.api.security import bearer, principal_for
 from moderation.auth import AuthUnavailable, Forbidden, Unauthorized
 from moderation.integrations import perspective, perspective_discovery, perspective_protocol
@@ -41,19 +41,17 @@ def _error(exc: PerspectiveError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
-def too_large(limit: int) -> JSONResponse:
-    """The answer `RequestContext` gives this route for a body over its cap, before reading."""
-    return _error(perspective_protocol.payload_too_large(limit))
+def refused(refusal: Refusal) -> JSONResponse:
+    """The answer `RequestContext` gives these routes for a request it refuses before reading
+    it (a body over the cap, nested too deep, headers too large)."""
+    if refusal.code == "payload_too_large":
+        return _error(perspective_protocol.payload_too_large(refusal.details["limit_bytes"]))
+    return _error(PerspectiveError(refusal.message, error_type=None, status=refusal.status))
 
 
-async def _body(request: Request) -> bytes | PerspectiveError:
-    """The raw body, or the error to answer when it turns out over the cap while read."""
-    try:
-        return await request.body()
-    except HTTPException as exc:
-        if exc.status_code != 413:
-            raise
-        return perspective_protocol.payload_too_large(request.state.body_limit)
+async def _body(request: Request) -> bytes:
+    """The raw body (`RequestContext` has already refused one over the cap)."""
+    return await request.body()
 
 
 async def _access(
@@ -107,7 +105,7 @@ _ERROR_DOC = {"description": "Google's error shape: `{error: {code, message, sta
 def analyze(
     request: Request,
     denied: AccessDep,
-    body: Annotated[bytes | PerspectiveError, Depends(_body)],
+    body: Annotated[bytes, Depends(_body)],
 ) -> JSONResponse:
     """Score a comment for the requested Perspective attributes (TOXICITY, INSULT, ...).
 
@@ -116,8 +114,6 @@ def analyze(
     """
     if denied is not None:
         return _error(denied)
-    if isinstance(body, PerspectiveError):
-        return _error(body)
     moderator: Moderator | None = getattr(request.app.state, "moderator", None)
     try:
         if moderator is None:

@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import socket
+import time
+from collections.abc import Callable
 from typing import Any
 
 from moderation.normalize import Normalized
+
+# Every category flags at 0.5 and only profanity rejects, so the tiny test model gives each
+# decision on a text we choose.
+POLICY = "\n".join(
+    ['version = "test-ingest"']
+    + [
+        f"[categories.{c}]\nflag = 0.5\nreject = {'0.9' if c == 'profanity' else 'false'}"
+        for c in ("violence", "racism", "profanity", "vulgarity", "doxing", "discourtesy", "spam")
+    ]
+)
+FLAG = "I will find where you live and hurt you"
+REJECT = "fuck you, you fucking idiot asshole"
+ALLOW = "Thanks for the thoughtful article, I learned a lot."
 
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
@@ -32,3 +47,13 @@ def check_offset_map(result: Normalized) -> None:
         assert 0 <= start < end <= size
     assert list(result.starts) == sorted(result.starts)
     assert list(result.ends) == sorted(result.ends)
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float = 15.0, what: str = "") -> None:
+    """Poll `predicate` until it is true; fail after `timeout` seconds (a bound against hangs,
+    never a speed assertion)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        time.sleep(0.05)

@@ -438,6 +438,24 @@ def test_readyz_shows_the_outbox(queue_settings: Settings) -> None:
     assert body["webhook"]["outbox"]["undelivered"] == 0
 
 
+def test_readyz_answers_503_with_a_webhook_and_redis_down(queue_settings: Settings) -> None:
+    # The fault tests found /readyz failing with a 500 here: it read the outbox's figures
+    # from the unreachable Redis. The deliverer's own figures need no Redis.
+    settings = queue_settings.model_copy(
+        update={
+            "redis_url": f"redis://127.0.0.1:{free_port()}/0",
+            "webhook_url": "http://127.0.0.1:9/hook",
+            "webhook_secret": SecretStr("s" * 20),
+        }
+    )
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/readyz")
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["checks"] == {"model": True, "redis": False}
+    assert body["webhook"]["running"] is True and "outbox" not in body["webhook"]
+
+
 def test_a_batch_lease_outlasts_sending_the_whole_batch(redis_url: str, redis_prefix: str) -> None:
     # Review found duplicates when a slow receiver made a 20-entry batch outlive a lease of
     # timeout + 25 s: another process took the unsent entries while this one still sent them.

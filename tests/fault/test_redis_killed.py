@@ -2,7 +2,7 @@
 steady stream of flagged comments and moderator decisions from several threads, over HTTP,
 while its Redis dies and comes back. Nothing the service acknowledged may be lost: every
 comment answered with a review item is in Redis once the spool is replayed, and every decision
-answered 200 has its webhook message in the outbox.
+answered 200 has its webhook message, which reaches the receiver exactly once.
 
 Redis runs with `appendfsync always`, so what it acknowledged is on disk before the reply;
 the service's spool is fsynced before the answer. Run with `-s` to see the figures.
@@ -10,6 +10,9 @@ the service's spool is fsynced before the answer. Run with `-s` to see the figur
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import signal
 import threading
 import time
@@ -19,20 +22,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import orjson
 import pytest
+from pydantic import SecretStr
 
 from moderation.queue import QueueKeys, item_id_for
-from moderation.queue.webhook import OutboxKeys
 from moderation.settings import Settings
 from tests.fault.conftest import PREFIX
 from tests.fault.served import ServedApp
-from tests.helpers import FLAG, wait_for
-from tests.servers import PrivateRedis
+from tests.helpers import FLAG, free_port, wait_for
+from tests.servers import PrivateRedis, Receiver, Request
 
 AUTHORS = 4  # threads posting comments
 MODERATORS = 2  # threads claiming and deciding
 BEFORE, OUTAGE, AFTER = 1.5, 1.5, 2.0  # seconds of load before the kill, down, after restart
+SECRET = "whsec-fault-0123456789abcdef"
 
 
 @dataclass
@@ -106,12 +109,35 @@ def decide_items(app: ServedApp, moderator: str, stop: threading.Event, tally: T
                         tally.decision_refusals[answer.json()["error"]["code"]] += 1
 
 
+def outbox_empty(http: httpx2.Client) -> bool:
+    """Whether the service reports no undelivered outcome (and Redis answers)."""
+    outbox = http.get("/readyz").json().get("webhook", {}).get("outbox", {})
+    return outbox.get("undelivered") == 0
+
+
+def signed(request: Request) -> bool:
+    timestamp = request.headers["X-Moderation-Timestamp"]
+    mac = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + request.body, hashlib.sha256)
+    return request.headers["X-Moderation-Signature"] == f"sha256={mac.hexdigest()}"
+
+
 @pytest.mark.slow
 def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
     fault_settings: Settings, private_redis: PrivateRedis, tmp_path: Path
 ) -> None:
     private_redis.start()
-    app = ServedApp(fault_settings, tmp_path / "serve.log")
+    receiver = Receiver(free_port())
+    receiver.start()
+    settings = fault_settings.model_copy(
+        update={
+            "webhook_url": receiver.url,
+            "webhook_secret": SecretStr(SECRET),
+            "webhook_timeout": 1.0,
+            "webhook_retry_initial": 0.05,
+            "webhook_retry_max": 0.3,
+        }
+    )
+    app = ServedApp(settings, tmp_path / "serve.log")
     app.start()
     try:
         with app.http() as http:
@@ -143,8 +169,13 @@ def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
         wait_for(lambda: not list(spool.glob("*.*.jsonl")), what="the spool to be replayed")
         with app.http() as http:
             wait_for(lambda: http.get("/readyz").status_code == 200, what="readiness")
+            # Every outcome delivered: the outbox empty (a decision Redis ran but whose answer
+            # was lost has its message too).
+            wait_for(lambda: outbox_empty(http), what="the outcomes' delivery")
+        time.sleep(1.0)  # time for a second send of anything, which must not come
     finally:
         code = app.stop()
+        receiver.stop()
     assert code in (0, -signal.SIGTERM), app.output()
     assert not (spool / "rejected.jsonl").exists()
 
@@ -154,18 +185,16 @@ def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
         for comment_id in tally.reviews:
             pipe.hgetall(keys.item(item_id_for(comment_id)))
         stored = dict(zip(tally.reviews, pipe.execute(), strict=True))
-        outbox = {
-            fields["item_id"]: orjson.loads(fields["body"])
-            for _id, fields in raw.xrange(OutboxKeys(PREFIX).stream)
-        }
 
     statuses = Counter(review["status"] for review in tally.reviews.values())
     found = {c for c, item in stored.items() if item.get("comment_id") == c}
     lost = sorted(set(tally.reviews) - found)
     doubled = sorted(c for c in found if stored[c]["entries"] != "1")
-    in_outbox = {
-        i for i, outcome in tally.decided.items() if outbox.get(i, {}).get("outcome") == outcome
-    }
+    deliveries = receiver.by_delivery()
+    messages = [json.loads(requests[0].body) for requests in deliveries.values()]
+    outcomes = {m["item_id"]: m["outcome"] for m in messages}
+    sent_again = sum(len(requests) - 1 for requests in deliveries.values())
+    delivered = {i for i, outcome in tally.decided.items() if outcomes.get(i) == outcome}
     by_phase = {
         phase: ", ".join(
             f"{status} {n}" for (p, status), n in sorted(tally.review_phases.items()) if p == phase
@@ -183,8 +212,8 @@ def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
         f"after the restart: {by_phase['after']}\n"
         f"  decisions: sent {tally.decisions_sent}, acknowledged {len(tally.decided)} "
         f"({dict(tally.decision_phases)}), refused {dict(tally.decision_refusals)}; "
-        f"outbox messages found {len(in_outbox)} ({len(outbox)} in the outbox), "
-        f"lost {len(tally.decided) - len(in_outbox)}"
+        f"their webhook messages delivered {len(delivered)} ({len(deliveries)} in all, "
+        f"sent twice {sent_again}), lost {len(tally.decided) - len(delivered)}"
     )
 
     # Scoring never needs Redis: every comment was answered 200 with its review item.
@@ -194,10 +223,12 @@ def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
     assert statuses["not_queued"] == 0
     assert lost == [] and doubled == []
     assert {stored[c]["kinds"] for c in found} == {"flag"}
-    # Every acknowledged decision, before the kill and after the restart, is on record with
-    # its webhook message.
+    # Every acknowledged decision, before the kill and after the restart, is on record and
+    # its webhook message was delivered, once.
     assert tally.decision_phases["before"] > 0 and tally.decision_phases["after"] > 0
-    assert in_outbox == set(tally.decided)
+    assert delivered == set(tally.decided)
+    assert sent_again == 0 and len(messages) == len(set(outcomes))  # one message per decision
+    assert all(r.status == 200 and signed(r) for rs in deliveries.values() for r in rs)
     with private_redis.client() as raw:
         pipe = raw.pipeline(transaction=False)
         for item_id in tally.decided:

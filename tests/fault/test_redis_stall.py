@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from moderation.api.app import create_app
 from moderation.queue.webhook import OutboxKeys
@@ -26,12 +28,13 @@ from tests.servers import PrivateRedis
 
 STALL_SECONDS = 5
 DECIDE = {"moderator": "m-1", "outcome": "reject", "labels": ["violence"]}
+ONCE = Retry(NoBackoff(), retries=0)  # a command of the test's own is sent once
 
 
 def stalled(server: PrivateRedis) -> bool:
     """Whether the server has stopped answering (a PING gets no reply in 0.2 s)."""
     try:
-        with server.client(socket_timeout=0.2) as probe:
+        with server.client(socket_timeout=0.2, retry=ONCE) as probe:
             probe.ping()
     except redis.TimeoutError:
         return True
@@ -56,7 +59,8 @@ def test_requests_during_a_redis_stall_are_answered_before_it_ends(
         stall_ended: list[float] = []
 
         def stall() -> None:
-            with private_redis.client() as admin:  # no timeout: waits for the stall's end
+            # Waits for the stall's end; never sent twice (redis-py retries timeouts by default).
+            with private_redis.client(socket_timeout=STALL_SECONDS + 30, retry=ONCE) as admin:
                 admin.execute_command("DEBUG", "SLEEP", STALL_SECONDS)
             stall_ended.append(time.monotonic())
 

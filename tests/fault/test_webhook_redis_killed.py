@@ -63,6 +63,7 @@ def test_a_batch_cut_by_a_redis_kill_is_sent_once_redis_is_back(
         deliverer.stop()
         receiver.stop()
         client.close()
+        client.connection_pool.disconnect()  # the pool is connect()'s own
     deliveries = receiver.by_delivery()
     assert sorted(deliveries) == sorted(ids)
     assert all(len(requests) == 1 for requests in deliveries.values())

@@ -5,6 +5,8 @@ webhook (down, then back). Never the shared Redis at 6379."""
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import http.server
 import re
 import shutil
@@ -91,6 +93,12 @@ class Request:
     started: float
     ended: float = 0.0
     status: int = 0
+
+    def signed_with(self, secret: str) -> bool:
+        """Whether `X-Moderation-Signature` is the HMAC-SHA256 of `<timestamp>.<body>`."""
+        timestamp = self.headers["X-Moderation-Timestamp"]
+        mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + self.body, hashlib.sha256)
+        return self.headers["X-Moderation-Signature"] == f"sha256={mac.hexdigest()}"
 
 
 @dataclass

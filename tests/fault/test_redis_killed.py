@@ -10,8 +10,6 @@ the service's spool is fsynced before the answer. Run with `-s` to see the figur
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import signal
 import threading
@@ -23,19 +21,17 @@ from typing import Any
 
 import httpx2
 import pytest
-from pydantic import SecretStr
 
 from moderation.queue import QueueKeys, item_id_for
 from moderation.settings import Settings
-from tests.fault.conftest import PREFIX
+from tests.fault.conftest import PREFIX, WEBHOOK_SECRET
 from tests.fault.served import ServedApp
-from tests.helpers import FLAG, free_port, wait_for
-from tests.servers import PrivateRedis, Receiver, Request
+from tests.helpers import FLAG, wait_for
+from tests.servers import PrivateRedis, Receiver
 
 AUTHORS = 4  # threads posting comments
 MODERATORS = 2  # threads claiming and deciding
 BEFORE, OUTAGE, AFTER = 1.5, 1.5, 2.0  # seconds of load before the kill, down, after restart
-SECRET = "whsec-fault-0123456789abcdef"
 
 
 @dataclass
@@ -111,33 +107,17 @@ def decide_items(app: ServedApp, moderator: str, stop: threading.Event, tally: T
 
 def outbox_empty(http: httpx2.Client) -> bool:
     """Whether the service reports no undelivered outcome (and Redis answers)."""
-    outbox = http.get("/readyz").json().get("webhook", {}).get("outbox", {})
+    outbox: dict[str, Any] = http.get("/readyz").json().get("webhook", {}).get("outbox", {})
     return outbox.get("undelivered") == 0
-
-
-def signed(request: Request) -> bool:
-    timestamp = request.headers["X-Moderation-Timestamp"]
-    mac = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + request.body, hashlib.sha256)
-    return request.headers["X-Moderation-Signature"] == f"sha256={mac.hexdigest()}"
 
 
 @pytest.mark.slow
 def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
-    fault_settings: Settings, private_redis: PrivateRedis, tmp_path: Path
+    webhook_settings: Settings, private_redis: PrivateRedis, receiver: Receiver, tmp_path: Path
 ) -> None:
     private_redis.start()
-    receiver = Receiver(free_port())
     receiver.start()
-    settings = fault_settings.model_copy(
-        update={
-            "webhook_url": receiver.url,
-            "webhook_secret": SecretStr(SECRET),
-            "webhook_timeout": 1.0,
-            "webhook_retry_initial": 0.05,
-            "webhook_retry_max": 0.3,
-        }
-    )
-    app = ServedApp(settings, tmp_path / "serve.log")
+    app = ServedApp(webhook_settings, tmp_path / "serve.log")
     app.start()
     try:
         with app.http() as http:
@@ -165,7 +145,7 @@ def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
             assert not thread.is_alive(), "a request hung"
 
         # The spool empties into Redis while the service runs; then it stops (SIGTERM).
-        spool = fault_settings.state_dir / "spool" / PREFIX
+        spool = webhook_settings.state_dir / "spool" / PREFIX
         wait_for(lambda: not list(spool.glob("*.*.jsonl")), what="the spool to be replayed")
         with app.http() as http:
             wait_for(lambda: http.get("/readyz").status_code == 200, what="readiness")
@@ -175,7 +155,6 @@ def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
         time.sleep(1.0)  # time for a second send of anything, which must not come
     finally:
         code = app.stop()
-        receiver.stop()
     assert code in (0, -signal.SIGTERM), app.output()
     assert not (spool / "rejected.jsonl").exists()
 
@@ -228,7 +207,9 @@ def test_nothing_acknowledged_is_lost_when_redis_is_killed_under_load(
     assert tally.decision_phases["before"] > 0 and tally.decision_phases["after"] > 0
     assert delivered == set(tally.decided)
     assert sent_again == 0 and len(messages) == len(set(outcomes))  # one message per decision
-    assert all(r.status == 200 and signed(r) for rs in deliveries.values() for r in rs)
+    assert all(
+        r.status == 200 and r.signed_with(WEBHOOK_SECRET) for rs in deliveries.values() for r in rs
+    )
     with private_redis.client() as raw:
         pipe = raw.pipeline(transaction=False)
         for item_id in tally.decided:

@@ -9,22 +9,17 @@ the app's own deliverer, with the retry intervals taken from the settings.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from typing import Any
 
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from moderation.api.app import create_app
 from moderation.settings import Settings
-from tests.helpers import FLAG, free_port, wait_for
-from tests.servers import PrivateRedis, Receiver, Request
-
-SECRET = "whsec-fault-0123456789abcdef"
-RETRY_MAX = 0.3  # seconds: the longest wait between two attempts
+from tests.fault.conftest import WEBHOOK_SECRET
+from tests.helpers import FLAG, wait_for
+from tests.servers import PrivateRedis, Receiver
 
 
 def decide(client: TestClient, prefix: str, count: int) -> dict[str, str]:
@@ -57,52 +52,34 @@ def refused_a_few_times(client: TestClient, before: int) -> bool:
     return stats["failed_attempts"] >= before + 3 and "Refused" in str(stats["last_error"])
 
 
-def signed(request: Request) -> bool:
-    timestamp = request.headers["X-Moderation-Timestamp"]
-    mac = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + request.body, hashlib.sha256)
-    return request.headers["X-Moderation-Signature"] == f"sha256={mac.hexdigest()}"
-
-
 def test_outcomes_decided_while_the_receiver_is_down_arrive_once_when_it_is_back(
-    fault_settings: Settings, private_redis: PrivateRedis
+    webhook_settings: Settings, private_redis: PrivateRedis, receiver: Receiver
 ) -> None:
-    private_redis.start()
-    receiver = Receiver(free_port())  # not started: connections to it are refused
-    settings = fault_settings.model_copy(
-        update={
-            "webhook_url": receiver.url,
-            "webhook_secret": SecretStr(SECRET),
-            "webhook_timeout": 1.0,
-            "webhook_retry_initial": 0.05,
-            "webhook_retry_max": RETRY_MAX,
-        }
-    )
-    try:
-        # 1. Down while this process decides, then back.
-        with TestClient(create_app(settings)) as client:
-            expected = decide(client, "first", 6)
-            wait_for(lambda: refused_a_few_times(client, 0), what="refused attempts")
-            receiver.start()
-            wait_for(lambda: len(receiver.delivered()) == 6, what="the first six outcomes")
-
-            # 2. Down again; the service stops before it is back and a new one delivers.
-            receiver.stop()
-            expected |= decide(client, "second", 6)
-            failed = webhook(client)["failed_attempts"]
-            wait_for(lambda: refused_a_few_times(client, failed), what="refused attempts")
+    private_redis.start()  # the receiver is not: connections to it are refused
+    # 1. Down while this process decides, then back.
+    with TestClient(create_app(webhook_settings)) as client:
+        expected = decide(client, "first", 6)
+        wait_for(lambda: refused_a_few_times(client, 0), what="refused attempts")
         receiver.start()
-        with TestClient(create_app(settings)) as client:
-            wait_for(lambda: len(receiver.delivered()) == 12, what="the other six outcomes")
-            time.sleep(3 * RETRY_MAX)  # time for a second send of anything, which must not come
-            assert webhook(client)["outbox"]["undelivered"] == 0
-    finally:
+        wait_for(lambda: len(receiver.delivered()) == 6, what="the first six outcomes")
+
+        # 2. Down again; the service stops before it is back and a new one delivers.
         receiver.stop()
+        expected |= decide(client, "second", 6)
+        failed = webhook(client)["failed_attempts"]
+        wait_for(lambda: refused_a_few_times(client, failed), what="refused attempts")
+    receiver.start()
+    with TestClient(create_app(webhook_settings)) as client:
+        wait_for(lambda: len(receiver.delivered()) == 12, what="the other six outcomes")
+        # time for a second send of anything, which must not come
+        time.sleep(3 * webhook_settings.webhook_retry_max)
+        assert webhook(client)["outbox"]["undelivered"] == 0
 
     deliveries = receiver.by_delivery()
     assert len(deliveries) == 12
     assert all(len(requests) == 1 for requests in deliveries.values())  # exactly once
     requests = [requests[0] for requests in deliveries.values()]
-    assert all(r.status == 200 and signed(r) for r in requests)
+    assert all(r.status == 200 and r.signed_with(WEBHOOK_SECRET) for r in requests)
     bodies = [json.loads(r.body) for r in requests]
     assert {b["item_id"]: b["outcome"] for b in bodies} == expected
     assert all(b["event"] == "decision" and b["moderator"] == "ana" for b in bodies)

@@ -10,16 +10,15 @@ import threading
 from moderation.queue.connection import connect
 from moderation.queue.webhook import OutboxKeys, WebhookDeliverer
 from moderation.settings import Settings
-from tests.fault.conftest import PREFIX
-from tests.helpers import free_port, wait_for
+from tests.fault.conftest import PREFIX, WEBHOOK_SECRET
+from tests.helpers import wait_for
 from tests.servers import PrivateRedis, Receiver, Request
 
-SECRET = "whsec-fault-0123456789abcdef"
 LEASE = 600.0  # seconds: far longer than the test may wait
 
 
 def test_a_batch_cut_by_a_redis_kill_is_sent_once_redis_is_back(
-    fault_settings: Settings, private_redis: PrivateRedis
+    fault_settings: Settings, private_redis: PrivateRedis, receiver: Receiver
 ) -> None:
     private_redis.start()
     stream = OutboxKeys(PREFIX).stream
@@ -38,14 +37,14 @@ def test_a_batch_cut_by_a_redis_kill_is_sent_once_redis_is_back(
             killed.set()
         return 200
 
-    receiver = Receiver(free_port(), answer=answer)
+    receiver.answer = answer
     receiver.start()
     client = connect(fault_settings)
     deliverer = WebhookDeliverer(
         client,
         prefix=PREFIX,
         url=receiver.url,
-        secret=SECRET,
+        secret=WEBHOOK_SECRET,
         timeout=1.0,
         retry_initial=0.05,
         retry_max=0.2,
@@ -61,7 +60,6 @@ def test_a_batch_cut_by_a_redis_kill_is_sent_once_redis_is_back(
             wait_for(lambda: raw.xlen(stream) == 0, what="the acknowledgements")
     finally:
         deliverer.stop()
-        receiver.stop()
         client.close()
         client.connection_pool.disconnect()  # the pool is connect()'s own
     deliveries = receiver.by_delivery()

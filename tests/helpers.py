@@ -5,13 +5,26 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
 
 from moderation.normalize import Normalized
+
+# Every category flags at 0.5 and only profanity rejects, so the tiny test model gives each
+# decision on a text we choose.
+POLICY = "\n".join(
+    ['version = "test-ingest"']
+    + [
+        f"[categories.{c}]\nflag = 0.5\nreject = {'0.9' if c == 'profanity' else 'false'}"
+        for c in ("violence", "racism", "profanity", "vulgarity", "doxing", "discourtesy", "spam")
+    ]
+)
+FLAG = "I will find where you live and hurt you"
+REJECT = "fuck you, you fucking idiot asshole"
+ALLOW = "Thanks for the thoughtful article, I learned a lot."
 
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
@@ -60,3 +73,13 @@ def live_server(app: Any) -> Iterator[str]:
             server.should_exit = True
             thread.join(timeout=10)
     assert not thread.is_alive(), "uvicorn did not shut down"
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float = 15.0, what: str = "") -> None:
+    """Poll `predicate` until it is true; fail after `timeout` seconds (a bound against hangs,
+    never a speed assertion)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        time.sleep(0.05)

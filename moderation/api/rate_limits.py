@@ -8,7 +8,9 @@ workers and hosts (the `limits` library's sliding-window counter).
 
 Over a limit: 429 `rate_limited` with `Retry-After` (seconds). Limits are written like
 `100/second;2000/minute`; an empty value turns one off. When Redis cannot answer, requests
-pass (logged): a limit must never stop comments from being moderated.
+pass (logged): a limit must never stop comments from being moderated. After a failure the
+limits stand aside for `PAUSE_AFTER_FAILURE` seconds, so a stalled Redis costs one timeout,
+not one per request.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import redis
 from limits import RateLimitItem, parse_many
@@ -30,6 +32,7 @@ from moderation.repeats.keys import short_hash
 from moderation.settings import Settings
 
 log = logging.getLogger("moderation.api.rate_limits")
+PAUSE_AFTER_FAILURE = 5.0
 
 
 class RateLimited(ModerationError):
@@ -45,7 +48,14 @@ def parse_limits(text: str) -> list[RateLimitItem]:
 class RateLimits:
     """The service's two rate limits on one Redis (None: no Redis, nothing is limited)."""
 
-    def __init__(self, client: redis.Redis | None, settings: Settings) -> None:
+    def __init__(
+        self,
+        client: redis.Redis | None,
+        settings: Settings,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.clock = clock
+        self._paused_until = 0.0
         self.per_key = parse_limits(settings.rate_limit_per_key)
         self.per_author = parse_limits(settings.rate_limit_per_author)
         self.limiter: SlidingWindowCounterRateLimiter | None = None
@@ -60,19 +70,19 @@ class RateLimits:
     def charge_key(self, key_id: str) -> None:
         """Count one request of `key_id` (one Redis call per limit); raises `RateLimited`
         past the limit. A refused request counts too, as a client retrying at once should."""
-        if self.limiter is None:
+        if self.limiter is None or self._paused():
             return
         try:
             for item in self.per_key:
                 if not self.limiter.hit(item, "key", key_id):
                     raise self._refusal(item, "key", key_id, "this API key")
         except RedisError as exc:
-            log.warning("rate limits not checked, Redis unavailable: %s", type(exc).__name__)
+            self._failed(exc)
 
     def charge_authors(self, author_ids: Iterable[str | None]) -> None:
         """Count one comment for each author id given (None: anonymous, not limited)."""
         counts = Counter(short_hash(a) for a in author_ids if a)
-        if self.limiter is None or not self.per_author or not counts:
+        if self.limiter is None or not self.per_author or not counts or self._paused():
             return
         try:
             for item in self.per_author:  # check all first: a refused batch counts for nothing
@@ -83,7 +93,18 @@ class RateLimits:
                 for who, cost in counts.items():
                     self.limiter.hit(item, "author", who, cost=cost)
         except RedisError as exc:
-            log.warning("rate limits not checked, Redis unavailable: %s", type(exc).__name__)
+            self._failed(exc)
+
+    def _paused(self) -> bool:
+        return self.clock() < self._paused_until
+
+    def _failed(self, exc: RedisError) -> None:
+        self._paused_until = self.clock() + PAUSE_AFTER_FAILURE
+        log.warning(
+            "rate limits not checked for %.0f s, Redis unavailable: %s",
+            PAUSE_AFTER_FAILURE,
+            type(exc).__name__,
+        )
 
     def _refusal(self, item: RateLimitItem, kind: str, who: str, what: str) -> RateLimited:
         assert self.limiter is not None

@@ -15,7 +15,9 @@ entries (pushing their time a lease into the future, so no other deliverer takes
 this one POSTs) and new ones from the group, atomically. So several threads or processes on
 one Redis never send one entry at the same time, an entry a stopped or killed process held is
 taken by the next one when its lease or retry time comes, and attempts are counted across
-processes. Keys, all under the queue's hash tag:
+processes. When Redis fails in the middle of a batch, the deliverer hands the rest back as
+soon as Redis answers again, rather than leaving it to its lease. Keys, all under the
+queue's hash tag:
 
 | key | type | holds |
 |---|---|---|
@@ -231,6 +233,7 @@ class WebhookDeliverer:
         self._reschedule = client.register_script(RESCHEDULE)
         self._group_ready = False
         self._unacked: list[Entry] = []  # answered 2xx, acknowledgement not yet written
+        self._stranded: list[Entry] = []  # taken, not settled: Redis failed mid-batch
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -268,7 +271,13 @@ class WebhookDeliverer:
             if self._thread.is_alive():
                 log.warning("webhook deliverer %s did not stop in time", self.consumer)
                 return
-        self._flush_acks()
+        try:
+            self._flush_acks()
+            self._release_stranded()
+        except RedisError as exc:  # they are sent (again) when their lease runs out
+            log.warning(
+                "webhook deliverer %s: Redis failed while stopping (%s)", self.consumer, exc
+            )
         # The consumer's pending list goes too; the schedule still holds its entries. A
         # failure leaves a stale name in XINFO CONSUMERS: harmless.
         with contextlib.suppress(RedisError):
@@ -302,21 +311,28 @@ class WebhookDeliverer:
         """Take and attempt up to `batch` entries; returns the seconds to wait before the
         next round (0: more may be waiting). Raises RedisError when Redis fails."""
         self._flush_acks()
+        self._release_stranded()
         now_ms, next_due_ms, entries = self._take_entries()
         for index, entry in enumerate(entries):
-            if self._stop.is_set():
-                self._release(entries[index:], wait_ms=0)
-                break
-            attempt = self.attempt(entry)
-            if attempt.ok:
-                self._acknowledge(entry)
-                continue
-            wait_ms = self._failed(entry, attempt)
-            if attempt.status is None and index + 1 < len(entries):
-                # The receiver is unreachable: the rest wait too, rather than each taking
-                # a timeout now.
-                self._release(entries[index + 1 :], wait_ms=wait_ms)
-                break
+            try:
+                if self._stop.is_set():
+                    self._release(entries[index:], wait_ms=0)
+                    break
+                attempt = self.attempt(entry)
+                if attempt.ok:
+                    self._acknowledge(entry)
+                    continue
+                wait_ms = self._failed(entry, attempt)
+                if attempt.status is None and index + 1 < len(entries):
+                    # The receiver is unreachable: the rest wait too, rather than each taking
+                    # a timeout now.
+                    self._release(entries[index + 1 :], wait_ms=wait_ms)
+                    break
+            except RedisError:
+                # The rest of the batch stays leased to this deliverer: hand it back as soon
+                # as Redis answers again, not when the lease (minutes) runs out.
+                self._stranded = entries[index:]
+                raise
         if entries:
             return 0.0
         if next_due_ms < 0:
@@ -372,6 +388,13 @@ class WebhookDeliverer:
         log.info("webhook: delivered %s (attempt %d)", entry.id, entry.attempts + 1)
         self._unacked.append(entry)
         self._flush_acks()
+
+    def _release_stranded(self) -> None:
+        """Make the entries a Redis failure left taken due now. One acknowledged meanwhile,
+        or no longer held, is left alone (the lease token no longer matches)."""
+        if self._stranded:
+            self._release(self._stranded, wait_ms=0)
+            self._stranded = []
 
     def _flush_acks(self) -> None:
         """Write the acknowledgements of 2xx deliveries; kept in memory while Redis fails,

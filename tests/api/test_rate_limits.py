@@ -99,3 +99,21 @@ def test_with_redis_down_limits_step_aside(settings: Settings) -> None:
 def test_a_limit_that_does_not_parse_is_refused_at_start(bad: str) -> None:
     with pytest.raises(ValidationError, match="is not a rate limit"):
         Settings(rate_limit_per_key=bad)
+
+
+def test_after_a_redis_failure_the_limits_pause_instead_of_timing_out_each_time(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import redis
+
+    from moderation.api.rate_limits import PAUSE_AFTER_FAILURE, RateLimits
+
+    now = [100.0]
+    client = redis.Redis(port=free_port(), socket_connect_timeout=0.2)
+    limits = RateLimits(client, Settings(rate_limit_per_key="1/minute"), clock=lambda: now[0])
+    for _ in range(3):
+        limits.charge_key("k")  # the first call fails; the next two never reach Redis
+    assert len([r for r in caplog.records if "not checked" in r.message]) == 1
+    now[0] += PAUSE_AFTER_FAILURE + 1
+    limits.charge_key("k")
+    assert len([r for r in caplog.records if "not checked" in r.message]) == 2

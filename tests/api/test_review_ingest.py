@@ -4,8 +4,6 @@ Redis going away (the local spool)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -23,20 +21,8 @@ from moderation.queue.connection import connect
 from moderation.queue.ingest import audit_sampled, report_priority
 from moderation.queue.spool import Spool
 from moderation.settings import Settings
-from tests.helpers import assert_error, free_port
-
-# Every category flags at 0.5 and only profanity rejects, so the tiny test model gives each
-# decision on a text we choose.
-POLICY = "\n".join(
-    ['version = "test-ingest"']
-    + [
-        f"[categories.{c}]\nflag = 0.5\nreject = {'0.9' if c == 'profanity' else 'false'}"
-        for c in ("violence", "racism", "profanity", "vulgarity", "doxing", "discourtesy", "spam")
-    ]
-)
-FLAG = "I will find where you live and hurt you"
-REJECT = "fuck you, you fucking idiot asshole"
-ALLOW = "Thanks for the thoughtful article, I learned a lot."
+from tests.helpers import ALLOW, FLAG, POLICY, REJECT, assert_error, free_port
+from tests.servers import PrivateRedis
 
 
 @pytest.fixture
@@ -376,48 +362,6 @@ def test_comment_status_errors(api: TestClient) -> None:
 # -- Redis going away ---------------------------------------------------------------------
 
 
-class PrivateRedis:
-    """A redis-server of this test's own on a free TCP port. No RDB snapshots; the
-    append-only file, fsynced on every write, makes what it acknowledged survive `kill -9`."""
-
-    def __init__(self, port: int, data_dir: Path) -> None:
-        self.port = port
-        self.data_dir = data_dir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not on PATH")
-        self.data_dir.mkdir(exist_ok=True)
-        args = ["--port", str(self.port), "--save", "", "--dir", str(self.data_dir)]
-        args += ["--appendonly", "yes", "--appendfsync", "always"]
-        self.process = subprocess.Popen(
-            [binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with redis.Redis.from_url(self.url, socket_connect_timeout=0.2) as client:
-                    client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
-
-    def kill(self) -> None:
-        """SIGKILL: no goodbye, connections cut mid-command."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     server = PrivateRedis(free_port(), tmp_path / "private-redis")
@@ -502,7 +446,10 @@ def test_a_spool_left_behind_is_replayed_by_the_next_process(
     assert {b["review"]["status"] for b in [*deferred, batch[0]]} == {"deferred"}
     assert batch[1]["review"] is None
     spool = settings.state_dir / "spool" / "t"
-    assert [p.suffix for p in sorted(spool.iterdir())] == [".jsonl", ".lock"]
+    # One lock file and the segments (a replay attempt closes the segment being written, so
+    # how many depends on the replay thread's timing).
+    assert sorted({p.suffix for p in spool.iterdir()}) == [".jsonl", ".lock"]
+    assert len(list(spool.glob("*.lock"))) == 1
 
     time.sleep(0.5)
     private_redis.start()

@@ -12,7 +12,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from moderation.queue.connection import connect
 from moderation.queue.webhook import GROUP, OutboxKeys, WebhookDeliverer, outbox_stats, post
 from moderation.settings import REPO_DIR, Settings, SettingsError
 from tests.helpers import free_port
+from tests.servers import Receiver, Request
 
 SECRET = "whsec-test-0123456789abcdef"
 # Tiny waits so the file runs in seconds: retries after 50, 100, 200, 200… ms.
@@ -33,78 +33,6 @@ FAST = {"timeout": 1.0, "retry_initial": 0.05, "retry_max": 0.2, "poll": 0.02, "
 
 
 # -- a real receiver ---------------------------------------------------------------------
-
-
-@dataclass
-class Request:
-    headers: dict[str, str]
-    body: bytes
-    started: float
-    ended: float = 0.0
-    status: int = 0
-
-
-@dataclass
-class Receiver:
-    """An HTTP server on a loopback port recording every request; `answer(request)` gives
-    the status to send (default 200), `delay` seconds to wait before answering."""
-
-    port: int
-    answer: Callable[[Request], int] = lambda _request: 200
-    delay: float = 0.0
-    requests: list[Request] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: http.server.ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/moderation?site=test"
-
-    def start(self) -> None:
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers["Content-Length"])
-                request = Request(dict(self.headers), self.rfile.read(length), time.monotonic())
-                assert self.path == "/hooks/moderation?site=test"
-                time.sleep(receiver.delay)
-                request.status = receiver.answer(request)
-                request.ended = time.monotonic()
-                with receiver.lock:
-                    receiver.requests.append(request)
-                self.send_response(request.status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-        class Server(http.server.ThreadingHTTPServer):
-            allow_reuse_address = True
-
-            def handle_error(self, *_args: Any) -> None:
-                pass
-
-        self.server = Server(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
-
-    def by_delivery(self) -> dict[str, list[Request]]:
-        with self.lock:
-            seen: dict[str, list[Request]] = {}
-            for request in self.requests:
-                seen.setdefault(request.headers["X-Moderation-Delivery"], []).append(request)
-            return seen
-
-    def delivered(self) -> set[str]:
-        return {d for d, rs in self.by_delivery().items() if any(r.status == 200 for r in rs)}
 
 
 @pytest.fixture
@@ -518,6 +446,24 @@ def test_readyz_shows_the_outbox(queue_settings: Settings) -> None:
         body = client.get("/readyz").json()
     assert body["status"] == "ready"
     assert body["webhook"]["outbox"]["undelivered"] == 0
+
+
+def test_readyz_answers_503_with_a_webhook_and_redis_down(queue_settings: Settings) -> None:
+    # The fault tests found /readyz failing with a 500 here: it read the outbox's figures
+    # from the unreachable Redis. The deliverer's own figures need no Redis.
+    settings = queue_settings.model_copy(
+        update={
+            "redis_url": f"redis://127.0.0.1:{free_port()}/0",
+            "webhook_url": "http://127.0.0.1:9/hook",
+            "webhook_secret": SecretStr("s" * 20),
+        }
+    )
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/readyz")
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["checks"] == {"model": True, "redis": False}
+    assert body["webhook"]["running"] is True and "outbox" not in body["webhook"]
 
 
 def test_a_batch_lease_outlasts_sending_the_whole_batch(redis_url: str, redis_prefix: str) -> None:

@@ -36,7 +36,7 @@ def readyz(request: Request) -> JSONResponse:
     }
     webhook = getattr(request.app.state, "webhook", None)
     if webhook is not None:  # the outcome deliverer: never a reason to be "not ready"
-        body["webhook"] = webhook.stats()
+        body["webhook"] = webhook.local_stats()  # the outbox's figures need Redis: below
         if queue is not None and redis.get("reachable"):
             try:
                 body["webhook"]["outbox"] = outbox_stats(queue.client, queue.keys.prefix)

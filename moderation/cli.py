@@ -78,7 +78,7 @@ def serve(
     With no REDIS_URL, an embedded Redis serves the review queue from
     MODERATION_STATE_DIR/redis for as long as the API runs. Every route but health, metrics
     and docs needs an API key (`moderation keys create`), unless --dev. With several workers,
-    their metrics meet in MODERATION_STATE_DIR/metrics/<pid> (removed on exit), so GET
+    their metrics meet in MODERATION_STATE_DIR/metrics/<host>/<pid> (removed on exit), so GET
     /metrics reports the sum over all of them. On SIGTERM (or Ctrl+C) the server stops
     accepting connections, lets requests in flight finish for up to --shutdown-timeout
     seconds, then exits.

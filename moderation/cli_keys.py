@@ -41,14 +41,22 @@ def _key_store(action: str) -> Iterator[KeyStore]:
     help="Comma-separated: moderate (score comments, reports, appeals), review (the queue), "
     "admin (model, term lists).",
 )
-@click.option("--name", required=True, help="Who holds the key, e.g. 'comment-system'.")
+@click.option(
+    "--name",
+    default=None,
+    help="Who holds the key, e.g. 'comment-system' (default: its scopes and today's date).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the key and its record as JSON.")
 @errors_to_exit
-def keys_create(scopes: str, name: str, as_json: bool) -> None:
+def keys_create(scopes: str, name: str | None, as_json: bool) -> None:
     """Mint an API key. It is printed once and stored only as a SHA-256 digest."""
+    from datetime import UTC, datetime
+
     from moderation.auth import parse_scopes
 
     wanted = parse_scopes(scopes)
+    if name is None:
+        name = f"{'+'.join(sorted(wanted))} {datetime.now(UTC):%Y-%m-%d}"
     with _key_store("store the API key") as store:
         token, record = store.create(name, wanted)
     if as_json:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from typing import Any
 from urllib.parse import unquote
 
-from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from moderation.api import route_table
 from moderation.observability.metrics import UNMATCHED, observe_request
 
 log = logging.getLogger("moderation.access")
@@ -29,22 +28,11 @@ _PARAM = re.compile(r"([?&])([^=&\s]*)=([^&\s]*)")
 _SECRET_NAMES = frozenset({"key", "access_token"})
 
 
-def _route_patterns(app: Any) -> list[tuple[re.Pattern[str], str]]:
-    """Each API route's path template with the regex Starlette matches it by, from the app's
-    OpenAPI paths (a public view of every included route, however routers are nested)."""
-    try:
-        paths = app.openapi()["paths"]
-    except Exception:  # no app, or no schema: nothing to match against
-        return []
-    return [(compile_path(template)[0], template) for template in paths]
-
-
 class AccessLog:
     """ASGI middleware: times each HTTP request, counts it and logs it (see the module)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._patterns: list[tuple[re.Pattern[str], str]] | None = None
 
     def route_template(self, scope: Scope) -> str:
         """The path template of the route that answered (`/v1/comments/{comment_id}`), or of
@@ -52,12 +40,9 @@ class AccessLog:
         path = getattr(scope.get("route"), "path", None)
         if isinstance(path, str):
             return path
-        if self._patterns is None:
-            self._patterns = _route_patterns(scope.get("app"))
-        for pattern, template in self._patterns:
-            if pattern.match(scope["path"]):
-                return template
-        return UNMATCHED
+        app = scope.get("app")
+        route = route_table.match(app, scope["path"]) if app is not None else None
+        return route.template if route is not None else UNMATCHED
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -29,7 +29,7 @@ from moderation.api.routes import (
     queue,
     reports,
 )
-from moderation.api.security import scope
+from moderation.api.security import authenticate, scope
 from moderation.auth import KeyStore, KeyVerifier
 from moderation.detectors import pii
 from moderation.observability import logs
@@ -161,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             perspective.PATH: 4 * single_comment_bytes,
         },
         route_errors=dict.fromkeys(perspective.GOOGLE_SHAPED, perspective.refused),
+        authenticate=authenticate,  # before the body is read: anonymous bodies go unparsed
     )
     app.add_middleware(AccessLog)  # outermost: sees the 413s RequestContext answers too
     for module, needed in SCOPED_ROUTERS:

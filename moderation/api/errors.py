@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from moderation.api import route_table
 from moderation.errors import ModerationError
 
 _HTTP_CODES = {
@@ -49,14 +50,10 @@ def _clean_validation(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at the request's path (Starlette's own 405 names only
+    """Every method the schema lists at the request's path (Starlette's own 405 names only
     the first route matching the path, though PUT and DELETE may be other routes)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        regex, served = getattr(route, "path_regex", None), getattr(route, "methods", None)
-        if regex is not None and served and regex.match(request.url.path):
-            methods |= served
-    return sorted(methods)
+    route = route_table.match(request.app, request.url.path)
+    return sorted(route.scopes) if route is not None else []
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -97,8 +94,8 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            headers["Allow"] = ", ".join(_allowed_methods(request))
+        if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+            headers["Allow"] = ", ".join(allowed)
         return error_response(
             exc.status_code, code, str(exc.detail), None, request, headers=headers
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.responses import Response
@@ -16,7 +16,7 @@ from moderation.api.errors import error_response
 from moderation.api.json_depth import too_deep
 from moderation.observability.logs import request_id_var
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,12 @@ class Refusal:
     status: int
     code: str
     message: str
-    details: dict[str, Any]
+    details: dict[str, Any] | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+#: Authenticates a request from its scope alone, before its body is read: None lets it on.
+Authenticate = Callable[[Scope], Awaitable[Refusal | None]]
 
 
 class RequestContext:
@@ -35,6 +40,8 @@ class RequestContext:
 
     - headers over `max_header_bytes` with 431 (`moderation serve`'s HTTP protocol bounds the
       request head while reading it; this check answers in our shape under any server);
+    - a request `authenticate` refuses (a route that needs an API key, sent without a valid
+      one), before its body is read or parsed;
     - a body over `max_body_bytes` (or a smaller per-route limit) with 413, without reading
       more of it than the limit;
     - a body nesting arrays and objects deeper than `max_json_depth` with 400, so that no
@@ -52,6 +59,7 @@ class RequestContext:
         max_header_bytes: int,
         route_limits: dict[str, int] | None = None,
         route_errors: dict[str, Callable[[Refusal], Response]] | None = None,
+        authenticate: Authenticate | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
@@ -60,6 +68,7 @@ class RequestContext:
         self.route_limits = route_limits or {}
         # Routes that answer in another API's error shape (Perspective's).
         self.route_errors = route_errors or {}
+        self.authenticate = authenticate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,10 +77,18 @@ class RequestContext:
         raw_headers: list[tuple[bytes, bytes]] = list(scope.get("headers") or [])
         headers = dict(raw_headers)
         given = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
+        request_id = given if _SAFE_ID.fullmatch(given) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_var.set(request_id)  # every log line written for this request carries it
         limit = min(self.max_body_bytes, self.route_limits.get(scope["path"], self.max_body_bytes))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                if not any(k.lower() == b"x-request-id" for k, _ in raw):
+                    raw.append((b"x-request-id", request_id.encode()))
+                message["headers"] = raw
+            await send(message)
 
         async def refuse(refusal: Refusal) -> None:
             render = self.route_errors.get(scope["path"])
@@ -84,14 +101,20 @@ class RequestContext:
                     refusal.message,
                     refusal.details,
                     request_id=request_id,
+                    headers=refusal.headers,
                 )
             )
-            await response(scope, receive, send)
+            await response(scope, receive, send_with_id)
 
         header_bytes = sum(len(name) + len(value) + 4 for name, value in raw_headers)
         if header_bytes > self.max_header_bytes:
             await refuse(headers_too_large(self.max_header_bytes))
             return
+        if self.authenticate is not None:
+            refusal = await self.authenticate(scope)
+            if refusal is not None:
+                await refuse(refusal)
+                return
 
         if b"content-length" in headers or b"transfer-encoding" in headers:
             declared = headers.get(b"content-length", b"")
@@ -108,14 +131,6 @@ class RequestContext:
                 await refuse(json_too_deep(self.max_json_depth))
                 return
             receive = _replay(body, receive)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                raw = list(message.get("headers", []))
-                if not any(k.lower() == b"x-request-id" for k, _ in raw):
-                    raw.append((b"x-request-id", request_id.encode()))
-                message["headers"] = raw
-            await send(message)
 
         await self.app(scope, receive, send_with_id)
 

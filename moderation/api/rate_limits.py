@@ -67,6 +67,11 @@ class RateLimits:
             )
             self.limiter = SlidingWindowCounterRateLimiter(storage)
 
+    @property
+    def counts_keys(self) -> bool:
+        """Whether `charge_key` would talk to Redis now (callers skip the thread hop if not)."""
+        return self.limiter is not None and bool(self.per_key) and not self._paused()
+
     def charge_key(self, key_id: str) -> None:
         """Count one request of `key_id` (one Redis call per limit); raises `RateLimited`
         past the limit. A refused request counts too, as a client retrying at once should."""

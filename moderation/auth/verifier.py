@@ -3,8 +3,10 @@
 A key's record is cached for `auth_cache_seconds` after each fetch, so a busy key costs one
 Redis read per worker per interval, not one per request, and a revocation reaches every worker
 within that interval. When Redis cannot answer, a record fetched within `auth_stale_seconds`
-still admits its key: comments keep being moderated through a short Redis outage. A key never
-seen before cannot be checked then, and gets 503 `auth_unavailable`.
+still admits its key: comments keep being moderated through a Redis outage. After a failed
+lookup Redis is left alone for `REDIS_PAUSE` seconds, so a stalled Redis costs one timeout
+per pause, not one per request. A key not in the cache cannot be checked then, and gets 503
+`auth_unavailable`.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from redis.exceptions import RedisError
 
 from moderation.auth.keys import SCOPES, KeyRecord, KeyStore, key_id_of
 from moderation.errors import ModerationError
-from moderation.queue.connection import UNAVAILABLE_ERRORS, describe
 
 log = logging.getLogger("moderation.auth")
+#: After Redis fails a key lookup, seconds without asking it again (cached keys still pass).
+REDIS_PAUSE = 5.0
 
 
 class Unauthorized(ModerationError):
@@ -77,12 +80,18 @@ class KeyVerifier:
         self.stale_seconds = stale_seconds
         self.clock = clock
         self._cache: dict[str, tuple[float, KeyRecord]] = {}
+        self._redis_down_until = 0.0
 
     def cached(self, token: str) -> Principal | None:
-        """The caller from a fresh cache entry, with no I/O; None means "ask `verify`"."""
+        """The caller from the cache, with no I/O; None means "ask `verify`". An entry is
+        fresh for `cache_seconds`, and for `stale_seconds` while Redis is known to be down."""
         key_id = key_id_of(token)
         entry = self._cache.get(key_id) if key_id else None
-        if entry is None or self.clock() - entry[0] > self.cache_seconds:
+        if entry is None:
+            return None
+        age = self.clock() - entry[0]
+        limit = self.stale_seconds if self._redis_down() else self.cache_seconds
+        if age > limit:
             return None
         record = entry[1]
         return _principal(record) if record.matches(token) else None
@@ -97,29 +106,44 @@ class KeyVerifier:
             raise Unauthorized("unknown or revoked API key")
         return _principal(record)
 
+    def _redis_down(self) -> bool:
+        return self.clock() < self._redis_down_until
+
     def _fetch(self, key_id: str) -> KeyRecord | None:
         if self.store is None:
             raise AuthUnavailable(
                 "API keys live in Redis and no Redis is configured (set REDIS_URL), "
                 "or run in development mode"
             )
+        if self._redis_down():  # no I/O until the pause ends: one timeout per pause
+            return self._stale(key_id, "Redis unreachable")
         try:
             record = self.store.get(key_id)
-        except UNAVAILABLE_ERRORS as exc:
-            entry = self._cache.get(key_id)
-            if entry is not None and self.clock() - entry[0] <= self.stale_seconds:
-                log.warning("Redis unreachable: admitting key %s from its cached record", key_id)
-                return entry[1]
-            raise AuthUnavailable(
-                "cannot check the API key: Redis is unreachable", details=describe(exc)
-            ) from exc
         except RedisError as exc:
-            raise AuthUnavailable("cannot check the API key", details=describe(exc)) from exc
+            self._redis_down_until = self.clock() + REDIS_PAUSE
+            log.warning(
+                "API keys: Redis unreachable (%s); admitting keys read in the last %.0f s "
+                "from the cache, asking Redis again in %.0f s",
+                type(exc).__name__,
+                self.stale_seconds,
+                REDIS_PAUSE,
+            )
+            return self._stale(key_id, type(exc).__name__)
         if record is None or not record.active:
             self._cache.pop(key_id, None)
         else:
             self._cache[key_id] = (self.clock(), record)
         return record
+
+    def _stale(self, key_id: str, error: str) -> KeyRecord:
+        """The cached record of `key_id` while Redis is down, if read recently enough."""
+        entry = self._cache.get(key_id)
+        if entry is not None and self.clock() - entry[0] <= self.stale_seconds:
+            return entry[1]
+        raise AuthUnavailable(
+            "cannot check the API key: Redis is unreachable",
+            details={"error": error},  # never Redis's own words: they name its address
+        )
 
 
 def _principal(record: KeyRecord) -> Principal:

@@ -47,6 +47,7 @@ class PerspectiveError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.headers: dict[str, str] = {}  # `Retry-After` on a 429
         self.google_status = google_status
         self.details: list[dict[str, Any]] = []
         if error_type is not None:
@@ -84,14 +85,24 @@ def not_found(message: str) -> PerspectiveError:
     return PerspectiveError(message, error_type=None, status=404, google_status="NOT_FOUND")
 
 
-_ACCESS_STATUS = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 503: "UNAVAILABLE"}
+_ACCESS_STATUS = {
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    429: "RESOURCE_EXHAUSTED",
+    503: "UNAVAILABLE",
+}
 
 
-def access_denied(status: int, message: str) -> PerspectiveError:
-    """A missing, unknown or under-scoped API key (401/403), or keys uncheckable (503)."""
-    return PerspectiveError(
+def access_denied(
+    status: int, message: str, headers: Mapping[str, str] | None = None
+) -> PerspectiveError:
+    """A missing, unknown or under-scoped API key (401/403), a rate limit reached (429, with
+    its `Retry-After`), or keys uncheckable (503)."""
+    error = PerspectiveError(
         message, error_type=None, status=status, google_status=_ACCESS_STATUS[status]
     )
+    error.headers = dict(headers or {})
+    return error
 
 
 def unimplemented(message: str) -> PerspectiveError:

@@ -3,9 +3,11 @@
 With one worker there is one process and prometheus-client's ordinary registry is the whole
 truth (and carries the `process_*` figures: memory, CPU, open files, which multiprocess mode
 cannot give), so no folder is made. With several, each worker writes its figures to memory-
-mapped files in `<state_dir>/metrics/<pid of serve>/` and a scrape, whichever worker answers
-it, sums them (`metrics.render`). The folder is emptied when a run starts and removed when it
-ends; folders of earlier runs whose process is gone (killed) are removed at the next start.
+mapped files in `<state_dir>/metrics/<host name>/<pid of serve>/` and a scrape, whichever
+worker answers it, sums them (`metrics.render`). The folder is emptied when a run starts and
+removed when it ends; folders of earlier runs on this host whose process is gone (killed) are
+removed at the next start. The host name keeps containers that share a state volume (and
+often have the same pid for `serve`) out of each other's folders.
 
 An operator who sets `PROMETHEUS_MULTIPROC_DIR` keeps their own folder: it is used as it is,
 and neither emptied nor removed.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,7 +63,7 @@ def metrics_dir_for_serve(state_dir: Path, *, workers: int) -> Iterator[Path | N
     if workers <= 1:
         yield None
         return
-    parent = state_dir / "metrics"
+    parent = state_dir / "metrics" / socket.gethostname()
     remove_stale(parent)
     folder = parent / str(os.getpid())
     shutil.rmtree(folder, ignore_errors=True)  # a container's pid is the same every run

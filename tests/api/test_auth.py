@@ -244,8 +244,10 @@ def test_a_known_key_is_admitted_through_a_redis_outage_for_a_while(store: KeySt
     clock.now += 30  # past the cache, within the stale window
     assert verifier.cached(known) is None
     assert verifier.verify(known).name == "comment-system"
-    with pytest.raises(AuthUnavailable):
+    assert verifier.cached(known) is not None  # Redis known down: no I/O for a while
+    with pytest.raises(AuthUnavailable) as refused:
         verifier.verify(stranger)
+    assert refused.value.details == {"error": "Redis unreachable"}  # never Redis's address
     clock.now += 60  # past the stale window too
     with pytest.raises(AuthUnavailable):
         verifier.verify(known)
@@ -327,3 +329,41 @@ def test_development_mode_refuses_a_public_address(
     result = runner.invoke(main, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "development mode serves without API keys" in result.stderr
+
+
+def test_an_anonymous_body_is_refused_before_it_is_read(queue_settings: Settings) -> None:
+    with TestClient(create_app(queue_settings)) as client:
+        malformed = client.post(
+            "/v1/moderate/batch",
+            content=b'{"items": [' + b"[" * 20 + b"not json",
+            headers={"content-type": "application/json"},
+        )
+        forged = client.post(
+            "/v1/moderate",
+            content=b"{broken",
+            headers={"content-type": "application/json", "Authorization": "Bearer mk_x_y"},
+        )
+    assert_error(malformed, 401, "unauthorized")  # not 400 invalid_json: never parsed
+    assert malformed.headers["x-request-id"]
+    assert_error(forged, 401, "unauthorized")
+
+
+def test_perspectives_rate_limit_answer_is_googles(
+    queue_settings: Settings, mint_key: Callable[..., str]
+) -> None:
+    limited = queue_settings.model_copy(update={"rate_limit_per_key": "1/minute"})
+    key = mint_key("moderate")
+    body = {"comment": {"text": "hello"}, "requestedAttributes": {"TOXICITY": {}}}
+    with TestClient(create_app(limited)) as client:
+        first = client.post(f"/v1alpha1/comments:analyze?key={key}", json=body)
+        second = client.post(f"/v1alpha1/comments:analyze?key={key}", json=body)
+    assert first.status_code == 200
+    assert second.status_code == 429 and second.json()["error"]["status"] == "RESOURCE_EXHAUSTED"
+    assert int(second.headers["retry-after"]) >= 1
+
+
+def test_a_key_minted_without_a_name_is_named_by_its_scopes(keys_cli: CliRunner) -> None:
+    created = keys_cli.invoke(main, ["keys", "create", "--scopes", "moderate,review"])
+    assert created.exit_code == 0, created.output
+    listed = keys_cli.invoke(main, ["keys", "list"]).stdout
+    assert "moderate+review 20" in listed

@@ -163,3 +163,19 @@ def test_a_hostile_request_id_is_replaced(client: TestClient) -> None:
         response = client.post("/v1/moderate", json={"text": "hi"}, headers={"X-Request-ID": given})
         assert response.status_code == 200
         assert response.headers["x-request-id"] != given
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/v1/moderate", "POST"),
+        ("GET", "/v1/moderate/batch", "POST"),
+        ("POST", "/v1/lists/site-deny", "DELETE, GET, PUT"),
+        ("HEAD", "/healthz", "GET"),
+    ],
+)
+def test_a_405_names_every_method_the_path_serves(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    answer = client.request(method, path)
+    assert answer.status_code == 405 and answer.headers["allow"] == allow

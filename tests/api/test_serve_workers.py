@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ def test_several_workers_get_a_fresh_folder_removed_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(MULTIPROC_VARIABLE, raising=False)
-    parent = tmp_path / "metrics"
+    parent = tmp_path / "metrics" / socket.gethostname()  # one host's runs
     stale, alive = parent / str(DEAD_PID), parent / str(os.getppid())
     for folder in (stale, alive, parent / str(os.getpid())):
         folder.mkdir(parents=True)
@@ -118,7 +119,7 @@ def test_two_workers_report_one_sum(
                     pass
                 assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
                 time.sleep(0.2)
-            folder = state / "metrics" / str(server.pid)
+            folder = state / "metrics" / socket.gethostname() / str(server.pid)
             assert folder.is_dir()
 
             ids = []

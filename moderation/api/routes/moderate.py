@@ -42,11 +42,11 @@ def moderate(
     names the item (`status: "deferred"` while Redis is unreachable). Runs in the threadpool
     (a sync route), so scoring never blocks the event loop.
     """
+    moderator.validate_text(body.text)  # a refused comment is not counted nor recorded
     limits.charge_authors([body.author_id])
     comment_id = body.id or _new_id()
     signals = []
     if repeats is not None:
-        moderator.validate_text(body.text)  # a refused comment is not recorded
         signals = repeats.observe(body.text, comment_id=comment_id, author_id=body.author_id)
     result = moderator.moderate(body.text, comment_id=comment_id, signals=signals)
     ingest.admit([result], [body])
@@ -74,17 +74,17 @@ def moderate_batch(
             f"batch has {len(body.items)} items; the limit is {settings.max_batch_items}",
             details={"items": len(body.items), "limit": settings.max_batch_items},
         )
+    for index, item in enumerate(body.items):  # a refused batch is not counted nor recorded
+        try:
+            moderator.validate_text(item.text)
+        except InvalidInput as exc:
+            exc.message = f"item {index}: {exc.message}"
+            exc.details = {**(exc.details or {}), "index": index}
+            raise
     limits.charge_authors(item.author_id for item in body.items)
     ids = [item.id or _new_id() for item in body.items]
     signals = None
     if repeats is not None:
-        for index, item in enumerate(body.items):  # a refused batch is not recorded
-            try:
-                moderator.validate_text(item.text)
-            except InvalidInput as exc:
-                exc.message = f"item {index}: {exc.message}"
-                exc.details = {**(exc.details or {}), "index": index}
-                raise
         signals = repeats.observe_many(
             [Observation(i.text, c, i.author_id) for i, c in zip(body.items, ids, strict=True)]
         )

@@ -22,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, SecurityScopes
 
 from moderation.api.errors_doc import inline_schema
 from moderation.api.middleware import Refusal
+from moderation.api.rate_limits import RateLimited
 from moderation.api.security import bearer, principal_for
 from moderation.auth import AuthUnavailable, Forbidden, Unauthorized
 from moderation.integrations import perspective, perspective_discovery, perspective_protocol
@@ -38,14 +39,16 @@ GOOGLE_SHAPED = (PATH, SUGGEST_PATH, BATCH_PATH)
 
 
 def _error(exc: PerspectiveError) -> JSONResponse:
-    return JSONResponse(exc.body(), status_code=exc.status)
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
 
 def refused(refusal: Refusal) -> JSONResponse:
     """The answer `RequestContext` gives these routes for a request it refuses before reading
     it (a body over the cap, nested too deep, headers too large)."""
     if refusal.code == "payload_too_large":
-        return _error(perspective_protocol.payload_too_large(refusal.details["limit_bytes"]))
+        return _error(
+            perspective_protocol.payload_too_large((refusal.details or {})["limit_bytes"])
+        )
     return _error(PerspectiveError(refusal.message, error_type=None, status=refusal.status))
 
 
@@ -67,8 +70,8 @@ async def _access(
     token = credentials.credentials if credentials is not None else key
     try:
         await principal_for(request, token, security_scopes.scopes)
-    except (Unauthorized, Forbidden, AuthUnavailable) as exc:
-        return perspective_protocol.access_denied(exc.status, exc.message)
+    except (Unauthorized, Forbidden, AuthUnavailable, RateLimited) as exc:
+        return perspective_protocol.access_denied(exc.status, exc.message, exc.headers)
     return None
 
 

@@ -20,8 +20,8 @@ from prometheus_client.metrics_core import Metric
 
 from moderation.queue.connection import connect
 from moderation.queue.keys import QueueKeys
+from moderation.queue.outbox import OutboxKeys
 from moderation.queue.spool import Spool
-from moderation.queue.webhook import OutboxKeys
 from moderation.settings import Settings
 
 log = logging.getLogger("moderation.metrics")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 
-from moderation.queue.webhook import outbox_stats
+from moderation.queue.outbox import outbox_stats
 
 router = APIRouter(tags=["operations"])
 

@@ -86,12 +86,19 @@ def test_with_redis_down_limits_step_aside(settings: Settings) -> None:
             "redis_connect_timeout": 0.2,
         }
     )
-    assert down.dev_mode  # no key to look up: the limits are the only Redis work here
+    assert down.dev_mode  # no key to look up: the author limit is the Redis work here
     with TestClient(create_app(down)) as client:
         statuses = [
             client.post("/v1/moderate", json={"text": "hello", "author_id": "a"}).status_code
             for _ in range(3)
         ]
+    assert statuses == [200, 200, 200]
+
+
+def test_development_mode_has_no_key_to_count(queue_settings: Settings) -> None:
+    dev = queue_settings.model_copy(update={"dev_mode": True, "rate_limit_per_key": "1/minute"})
+    with TestClient(create_app(dev)) as client:
+        statuses = [client.post("/v1/moderate", json={"text": "hi"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
 
 

@@ -10,8 +10,9 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from pydantic import ValidationError
 
-from moderation.errors import ModerationError
+from moderation.errors import ModerationError, describe_validation_error
 
 if TYPE_CHECKING:
     from moderation.settings import Settings
@@ -25,8 +26,12 @@ def errors_to_exit(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ModerationError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            reason = exc.details.get("reason") if isinstance(exc.details, dict) else None
+            click.echo(f"Error: {exc.message}" + (f" ({reason})" if reason else ""), err=True)
             sys.exit(exc.exit_code)
+        except ValidationError as exc:  # a MODERATION_* variable the settings refuse
+            click.echo(f"Error: invalid setting: {describe_validation_error(exc)}", err=True)
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
 

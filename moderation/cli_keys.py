@@ -26,7 +26,7 @@ def _key_store(action: str) -> Iterator[KeyStore]:
     from moderation.auth import KeyStore
     from moderation.queue.connection import connect, unavailable_as_503
 
-    with service_redis() as settings, unavailable_as_503(action):
+    with service_redis() as settings, unavailable_as_503(action, what="Redis"):
         store = KeyStore(connect(settings), settings.redis_prefix)
         try:
             yield store

@@ -25,6 +25,9 @@ from moderation.errors import ModerationError
 log = logging.getLogger("moderation.auth")
 #: After Redis fails a key lookup, seconds without asking it again (cached keys still pass).
 REDIS_PAUSE = 5.0
+#: Most unknown key ids remembered at once (each for `cache_seconds`). Key ids are random,
+#: so an id unknown now is never minted later: remembering it cannot refuse a good key.
+MAX_UNKNOWN = 10_000
 
 
 class Unauthorized(ModerationError):
@@ -80,6 +83,7 @@ class KeyVerifier:
         self.stale_seconds = stale_seconds
         self.clock = clock
         self._cache: dict[str, tuple[float, KeyRecord]] = {}
+        self._unknown: dict[str, float] = {}  # key id -> when Redis said it has no such key
         self._redis_down_until = 0.0
 
     def cached(self, token: str) -> Principal | None:
@@ -101,6 +105,9 @@ class KeyVerifier:
         key_id = key_id_of(token)
         if key_id is None:
             raise Unauthorized("unknown API key: send `Authorization: Bearer mk_…`")
+        seen = self._unknown.get(key_id)
+        if seen is not None and self.clock() - seen <= self.cache_seconds:
+            raise Unauthorized("unknown or revoked API key")  # asked Redis a moment ago
         record = self._fetch(key_id)
         if record is None or not record.matches(token):
             raise Unauthorized("unknown or revoked API key")
@@ -131,6 +138,9 @@ class KeyVerifier:
             return self._stale(key_id, type(exc).__name__)
         if record is None or not record.active:
             self._cache.pop(key_id, None)
+            if len(self._unknown) >= MAX_UNKNOWN:
+                self._unknown.clear()  # a flood of made-up ids: start over, stay bounded
+            self._unknown[key_id] = self.clock()
         else:
             self._cache[key_id] = (self.clock(), record)
         return record

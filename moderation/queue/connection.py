@@ -79,13 +79,13 @@ def describe(exc: RedisError) -> dict[str, str]:
 
 
 @contextmanager
-def unavailable_as_503(action: str) -> Iterator[None]:
+def unavailable_as_503(action: str, *, what: str = "the review queue") -> Iterator[None]:
     """Turn "Redis cannot serve us" errors raised inside into `QueueUnavailable` (503)."""
     try:
         yield
     except UNAVAILABLE_ERRORS as exc:
         raise QueueUnavailable(
-            f"the review queue is unavailable: could not {action}", details=describe(exc)
+            f"{what} is unavailable: could not {action}", details=describe(exc)
         ) from exc
 
 

@@ -367,3 +367,22 @@ def test_a_key_minted_without_a_name_is_named_by_its_scopes(keys_cli: CliRunner)
     assert created.exit_code == 0, created.output
     listed = keys_cli.invoke(main, ["keys", "list"]).stdout
     assert "moderate+review 20" in listed
+
+
+def test_an_unknown_key_is_remembered_for_the_cache_interval(store: KeyStore) -> None:
+    from moderation.auth import Unauthorized
+
+    clock = Clock()
+    verifier = KeyVerifier(store, cache_seconds=10, clock=clock)
+    made_up = f"mk_{'q' * 16}_{'s' * 43}"
+    with pytest.raises(Unauthorized):
+        verifier.verify(made_up)
+    # Redis goes away: the made-up key is still refused from memory, not with a 503.
+    store.client = redis.Redis(port=free_port(), socket_connect_timeout=0.5)
+    with pytest.raises(Unauthorized):
+        verifier.verify(made_up)
+    clock.now += 11
+    from moderation.auth import AuthUnavailable
+
+    with pytest.raises(AuthUnavailable):  # forgotten: Redis is asked again, and is down
+        verifier.verify(made_up)

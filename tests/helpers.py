@@ -83,3 +83,13 @@ def wait_for(predicate: Callable[[], object], *, timeout: float = 15.0, what: st
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         time.sleep(0.05)
+
+
+def dead_redis() -> Any:
+    """A client of a Redis that is not there, failing at once: no retries (redis-py's default
+    client retries with backoff, seconds per call) and a short connect timeout."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis(port=free_port(), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))

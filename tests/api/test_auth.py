@@ -18,7 +18,7 @@ from moderation.auth import SCOPES, KeyStore, KeyVerifier
 from moderation.auth.keys import digest
 from moderation.cli import main
 from moderation.settings import Settings, get_settings
-from tests.helpers import assert_error, free_port
+from tests.helpers import assert_error, dead_redis
 
 #: DESIGN.md's endpoint table: the scope each path needs (None: open to anyone).
 DESIGN_SCOPES: dict[str, str | None] = {
@@ -240,7 +240,7 @@ def test_a_known_key_is_admitted_through_a_redis_outage_for_a_while(store: KeySt
     verifier = KeyVerifier(store, cache_seconds=10, stale_seconds=60, clock=clock)
     assert verifier.verify(known).scopes == {"moderate"}
     # Redis goes away: the same store object now points at a port nothing listens on.
-    store.client = redis.Redis(port=free_port(), socket_connect_timeout=0.5)
+    store.client = dead_redis()
     clock.now += 30  # past the cache, within the stale window
     assert verifier.cached(known) is None
     assert verifier.verify(known).name == "comment-system"
@@ -378,7 +378,7 @@ def test_an_unknown_key_is_remembered_for_the_cache_interval(store: KeyStore) ->
     with pytest.raises(Unauthorized):
         verifier.verify(made_up)
     # Redis goes away: the made-up key is still refused from memory, not with a 503.
-    store.client = redis.Redis(port=free_port(), socket_connect_timeout=0.5)
+    store.client = dead_redis()
     with pytest.raises(Unauthorized):
         verifier.verify(made_up)
     clock.now += 11

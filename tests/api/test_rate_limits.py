@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from moderation.api.app import create_app
 from moderation.settings import Settings
-from tests.helpers import assert_error, free_port
+from tests.helpers import assert_error, dead_redis, free_port
 
 
 def _bearer(key: str) -> dict[str, str]:
@@ -111,12 +111,11 @@ def test_a_limit_that_does_not_parse_is_refused_at_start(bad: str) -> None:
 def test_after_a_redis_failure_the_limits_pause_instead_of_timing_out_each_time(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import redis
 
     from moderation.api.rate_limits import PAUSE_AFTER_FAILURE, RateLimits
 
     now = [100.0]
-    client = redis.Redis(port=free_port(), socket_connect_timeout=0.2)
+    client = dead_redis()
     limits = RateLimits(client, Settings(rate_limit_per_key="1/minute"), clock=lambda: now[0])
     for _ in range(3):
         limits.charge_key("k")  # the first call fails; the next two never reach Redis

@@ -179,12 +179,15 @@ def _read_records(path: Path) -> pd.DataFrame:
     raise InvalidInput(f"unsupported file type {path.suffix!r}: use .csv or .jsonl")
 
 
-def load_labelled_file(path: Path | str, *, source: str | None = None) -> pd.DataFrame:
+def load_labelled_file(
+    path: Path | str, *, source: str | None = None, keep: Iterable[str] = ()
+) -> pd.DataFrame:
     """A CSV or JSONL file with a `text` column and any of the seven category columns.
 
     Labels may be 0/1, booleans or blank (unknown). A `group` column, when present, gives the
     split group (prefixed with the source name); otherwise the group is a hash of the text.
-    `source` defaults to the file name without extension.
+    `source` defaults to the file name without extension; `keep` names more columns to carry
+    along when the file has them (a queue export's `kinds`, `comment_id`, `decided_at`).
     """
     path = Path(path)
     records = _read_records(path)
@@ -201,7 +204,8 @@ def load_labelled_file(path: Path | str, *, source: str | None = None) -> pd.Dat
     }
     texts = records["text"].map(lambda t: t if isinstance(t, str) else "")
     groups = records["group"].astype(str) if "group" in records.columns else None
-    return make_frame(source or path.stem, texts, labels, groups=groups)
+    extra = {c: records[c] for c in keep if c in records.columns}
+    return make_frame(source or path.stem, texts, labels, groups=groups, extra=extra)
 
 
 __all__ = [

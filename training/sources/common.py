@@ -85,6 +85,7 @@ def make_frame(
     labels: Mapping[str, LabelValue],
     *,
     groups: Sequence[Any] | pd.Series | None = None,
+    extra: Mapping[str, Sequence[Any] | pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Assemble a loader's output: clean texts, drop empty ones, add groups and label columns.
 
@@ -93,6 +94,7 @@ def make_frame(
         texts: raw texts (non-strings become empty and are dropped).
         labels: category -> scalar or per-row values; categories not given are NaN.
         groups: the dataset's natural grouping (prefixed with `source:`); text hashes if None.
+        extra: more per-row columns to carry along (kept in line with the rows kept).
     """
     unknown = set(labels) - set(CATEGORIES)
     if unknown:
@@ -108,7 +110,9 @@ def make_frame(
         value = labels.get(category, NAN)
         array = value.to_numpy(dtype=float) if isinstance(value, pd.Series) else value
         data[category] = np.broadcast_to(np.asarray(array, dtype=float), (n,)).copy()
-    frame = pd.DataFrame(data, columns=list(COLUMNS))
+    for name, values in (extra or {}).items():
+        data[name] = list(values)
+    frame = pd.DataFrame(data, columns=[*COLUMNS, *(extra or {})])
     frame = frame.astype({"text": str, "source": str, "group": str})
     keep = ~frame["text"].str.lower().isin(DROPPED_TEXTS)
     return frame[keep].reset_index(drop=True)

@@ -42,6 +42,20 @@ from training.suites import SUITES
     "sources whose license allows commercial use.",
 )
 @click.option(
+    "--labels",
+    "label_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The site's labelled data (repeatable): `moderation queue export` files, or CSV/JSONL "
+    "with `text` and category columns. Audit items are held out to evaluate on.",
+)
+@click.option(
+    "--labels-weight",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Training weight of each --labels row (a public row weighs 1).  [default: 3.0]",
+)
+@click.option(
     "--activate/--no-activate",
     default=False,
     show_default=True,
@@ -66,12 +80,16 @@ def train(
     version: str | None,
     sources: tuple[str, ...],
     licenses: tuple[str, ...],
+    label_files: tuple[Path, ...],
+    labels_weight: float | None,
     activate: bool,
     write_policy: Path | None,
     suites: bool,
 ) -> None:
-    """Train, calibrate and evaluate a model on the public datasets; write a new version."""
+    """Train, calibrate and evaluate a model on the public datasets and the site's own labels;
+    write a new version."""
     import logging
+    from dataclasses import replace
 
     from moderation.settings import get_settings
     from training.data import default_data_dir
@@ -90,7 +108,11 @@ def train(
         sources=list(sources) or None,
         licenses=set(licenses) or None,
         activate=activate,
-        config=TrainConfig(suites=suites),
+        config=replace(
+            TrainConfig(suites=suites),
+            **({} if labels_weight is None else {"site_label_weight": labels_weight}),
+        ),
+        labels=list(label_files),
     )
     if write_policy:
         src = models_dir / card["version"] / "policy.toml"
@@ -103,6 +125,8 @@ def train(
                 "path": str(models_dir / card["version"]),
                 "mean_roc_auc": card["test"]["mean_roc_auc"],
                 "test_roc_auc": figures,
+                "site_labels": (card.get("site_labels") or {}).get("train_rows", 0),
+                "audit_rows": (card.get("audit") or {}).get("rows", 0),
                 "active": activate,
             },
             indent=2,

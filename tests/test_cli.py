@@ -132,14 +132,36 @@ def test_a_broken_policy_stops_serve(
 def test_train_on_commercial_licenses_only(
     runner: CliRunner, tmp_path: Path, fixture_data: Path
 ) -> None:
+    """Only commercially usable public sources, plus the site's own labels (its own)."""
     out = tmp_path / "models"
+    ours = tmp_path / "ours.csv"
+    ours.write_text("text,spam\nCheap watches at replica-shop dot biz,1\nGreat match report,0\n")
     args = ["train", "--data-dir", str(fixture_data), "--out", str(out), "--version", "c1"]
-    result = runner.invoke(main, [*args, "--license", "commercial"])
+    result = runner.invoke(
+        main, [*args, "--license", "commercial", "--labels", str(ours), "--labels-weight", "2"]
+    )
     assert result.exit_code == 0, result.output
+    assert json.loads(result.output[result.output.index("{") :])["site_labels"] == 2
     card = json.loads((out / "c1" / "card.json").read_text())
     assert "none stated" not in card["licenses"]
     assert "CC BY-NC-SA 4.0" not in card["licenses"]
+    assert "site-owned (the site's own moderators and files)" in card["licenses"]
+    assert card["site_labels"]["weight"] == 2.0 and card["audit"] is None
     assert {s["name"] for s in card["sources"]}.isdisjoint({"socc_ctc", "youtube_spam"})
+
+
+def test_train_refuses_a_bad_labels_file(
+    runner: CliRunner, tmp_path: Path, fixture_data: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "hello", "spam": "sometimes"}\n')
+    args = ["train", "--data-dir", str(fixture_data), "--out", str(tmp_path / "m")]
+    result = runner.invoke(main, [*args, "--labels", str(bad)])
+    assert result.exit_code != 0
+    assert "row 1: spam must be 0/1, true/false or blank, got 'sometimes'" in result.output
+    assert not (tmp_path / "m").exists()
+    result = runner.invoke(main, [*args, "--labels", str(bad), "--labels-weight", "0"])
+    assert result.exit_code == 2 and "--labels-weight" in result.output
 
 
 def test_classify_refuses_input_that_is_not_utf8(runner: CliRunner, tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ def render_card(card: dict[str, Any]) -> str:
             f"{_fmt(m.get('recall_at_flag'))} | {_fmt(t['reject'])} | "
             f"{_fmt(m.get('precision_at_reject'))} | {_fmt(m.get('recall_at_reject'))} |"
         )
+    lines += _audit_lines(card.get("audit"))
     lines += _calibration_lines(card.get("calibration"))
     lines += _identity_lines(card.get("identity"))
     lines += _suite_lines(card.get("suites"))
@@ -92,6 +93,26 @@ def render_card(card: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _audit_lines(audit: dict[str, Any] | None) -> list[str]:
+    """The moderators' audit sample (an unbiased sample of allow and reject decisions)."""
+    if not audit:
+        return []
+    lines = [
+        "",
+        f"## The moderators' audit sample ({audit['rows']} items, held out of training)",
+        "",
+        "| category | positives | ROC AUC | P@flag | R@flag | P@reject | R@reject |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for category, m in audit["categories"].items():
+        lines.append(
+            f"| {category} | {_fmt(m.get('positives'))} | {_fmt(m.get('roc_auc'))} | "
+            f"{_fmt(m.get('precision_at_flag'))} | {_fmt(m.get('recall_at_flag'))} | "
+            f"{_fmt(m.get('precision_at_reject'))} | {_fmt(m.get('recall_at_reject'))} |"
+        )
+    return lines
+
+
 def _addition_lines(card: dict[str, Any]) -> list[str]:
     """What training added to the public data: grammar rows, implicit spam negatives, the
     span tagger (cards made before one of them simply lack its line)."""
@@ -101,6 +122,12 @@ def _addition_lines(card: dict[str, Any]) -> list[str]:
             lines.append(
                 f"- `{part['source']}`: {part['rows']} rows in the training split; {part['how']}."
             )
+    if site := card.get("site_labels"):
+        files = ", ".join(f"`{f['name']}` ({f['kind']}, {f['rows']} rows)" for f in site["files"])
+        lines.append(
+            f"- The site's own labels: {site['train_rows']} rows at weight {site['weight']} from "
+            f"{files}; {site['audit_rows']} audit items held out; {site['how']}."
+        )
     if card.get("spam_negatives"):
         lines.append(f"- Spam labels: {card['spam_negatives']}.")
     tagger = card.get("span_tagger")

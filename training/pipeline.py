@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,13 @@ from training.card import render_card
 from training.data import SOURCES, describe_sources, load_all
 from training.evaluate import calibration_report, decision_counts, evaluate_scores
 from training.fairness import identity_slice
+from training.labels import (
+    SITE_LICENSE,
+    SiteLabels,
+    describe_site_labels,
+    load_site_labels,
+    prefer_site_labels,
+)
 from training.span_tagger import train_span_tagger
 from training.train import (
     TrainConfig,
@@ -100,8 +108,13 @@ def run_training(
     licenses: set[str] | None = None,
     config: TrainConfig | None = None,
     activate: bool = False,
+    labels: Sequence[Path] = (),
 ) -> dict[str, Any]:
-    """Train, evaluate and write a new model version; returns its card."""
+    """Train, evaluate and write a new model version; returns its card.
+
+    `labels` are the site's own files (`training.labels`: queue exports, labelled CSV/JSONL):
+    their rows join the training split at `config.site_label_weight`, and their audit items
+    are scored as the moderators' evaluation sample (`card["audit"]`)."""
     config = config or TrainConfig()
     started = time.monotonic()
     version = version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -112,6 +125,8 @@ def run_training(
     raw = load_all(data_dir, sources=sources, licenses=licenses, progress=config.progress)
     if raw.empty:
         raise InvalidInput(f"no training data found in {data_dir}")
+    site = load_site_labels(labels, weight=config.site_label_weight)
+    raw = prefer_site_labels(raw, site)
     frame = prepare(raw, progress=config.progress)
     if config.spam_implicit_negatives and "spam" in frame:
         frame["spam"] = frame["spam"].fillna(0.0)
@@ -120,7 +135,7 @@ def run_training(
         name: frame[frame["split"] == name].reset_index(drop=True)
         for name in ("train", "validation", "test")
     }
-    parts["train"] = _augmented(parts["train"], config, public=set(frame["norm"]))
+    parts["train"] = _augmented(parts["train"], config, public=set(frame["norm"]), site=site)
     train, valid, test = parts["train"], parts["validation"], parts["test"]
     log.info("rows after dedupe: %s", {k: len(v) for k, v in parts.items()})
 
@@ -184,6 +199,9 @@ def run_training(
             ece=figures["ece"], calibration_max_gap=figures["max_gap"]
         )
     used = sorted(raw["source"].unique())
+    licenses_used = sorted(
+        {SOURCES[s].license for s in used} | ({SITE_LICENSE} if site.files else set())
+    )
     card: dict[str, Any] = {
         "version": version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -197,7 +215,7 @@ def run_training(
             "score capped at model_cap, so the model alone never flags doxing.",
         },
         "sources": describe_sources(data_dir, used, frame=raw),
-        "licenses": sorted({SOURCES[s].license for s in used}),
+        "licenses": licenses_used,
         "label_mapping": {s: SOURCES[s].mapping for s in used},
         "splits": {k: len(v) for k, v in parts.items()},
         "augmentation": {
@@ -221,6 +239,10 @@ def run_training(
         }
         if config.spam_augmentation
         else None,
+        "site_labels": describe_site_labels(site, weight=config.site_label_weight)
+        if site.files
+        else None,
+        "audit": _audit_figures(moderator, site, policy),
         "spam_negatives": "the comments of the sources that never checked spam "
         "(their mapping leaves it unknown) count as not spam"
         if config.spam_implicit_negatives
@@ -255,12 +277,26 @@ def run_training(
     return card
 
 
-def _augmented(train: pd.DataFrame, config: TrainConfig, *, public: set[str]) -> pd.DataFrame:
+def _audit_figures(moderator: Moderator, site: SiteLabels, policy: Policy) -> dict[str, Any] | None:
+    """The new model on the moderators' audit sample, at its own thresholds (None without one)."""
+    if site.audit.empty:
+        return None
+    scores = moderator.score_texts(site.audit["text"].tolist())
+    figures = evaluate_scores(site.audit, scores, policy, by_source=False)
+    return {"rows": len(site.audit), **figures}
+
+
+def _augmented(
+    train: pd.DataFrame, config: TrainConfig, *, public: set[str], site: SiteLabels | None = None
+) -> pd.DataFrame:
     """The training split plus the identity and comment-spam grammars' rows (each weighted as
     configured), less any row whose normalised text is in `public` (every split's texts: a
     grammar sentence that a validation or test comment happens to equal would leak into
-    training); validation and test stay public data only."""
+    training), plus the site's labelled rows (never audit items) at their weight; validation
+    and test stay public data only, so figures compare across versions."""
     extras = []
+    if site is not None and not site.train.empty:
+        extras.append(prepare(site.train, progress=False))
     if config.identity_augmentation:
         rows = identity_frame(per_identity=config.augmentation_per_identity)
         extras.append(prepare(rows, progress=False).assign(weight=config.augmentation_weight))

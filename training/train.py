@@ -62,6 +62,10 @@ class TrainConfig:
     # forum posts: spam NaN in their mappings); count them as not spam too, in every split.
     # The other thirteen label it (SMS and YouTube with positives, the rest all clean).
     spam_implicit_negatives: bool = True
+    # Sample weight of the site's own labelled rows (`moderation train --labels`): a public
+    # comment weighs 1; a moderator's decision on this site's comments says more about the
+    # site's standard than a stranger's annotation of a tweet.
+    site_label_weight: float = 3.0
     calibration: str = "beta"  # or "platt" (training/calibration.py)
     # Run every evaluation suite on the new model for its card (about a minute; the spam
     # suite's streams need Redis: REDIS_URL or the embedded one).
@@ -81,6 +85,8 @@ def prepare(frame: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
     frame = frame[frame["norm"].str.len() > 0]
     agg: dict[str, Any] = {c: "max" for c in CATEGORIES if c in frame}
     agg.update(text="first", source="first", group="first")
+    if "weight" in frame:  # the site's labelled rows carry their training weight
+        agg["weight"] = "max"
     merged = frame.groupby("norm", sort=False).agg(agg).reset_index()
     return merged
 

@@ -89,7 +89,6 @@ def train(
     """Train, calibrate and evaluate a model on the public datasets and the site's own labels;
     write a new version."""
     import logging
-    from dataclasses import replace
 
     from moderation.settings import get_settings
     from training.data import default_data_dir
@@ -108,10 +107,9 @@ def train(
         sources=list(sources) or None,
         licenses=set(licenses) or None,
         activate=activate,
-        config=replace(
-            TrainConfig(suites=suites),
-            **({} if labels_weight is None else {"site_label_weight": labels_weight}),
-        ),
+        config=TrainConfig(suites=suites)
+        if labels_weight is None
+        else TrainConfig(suites=suites, site_label_weight=labels_weight),
         labels=list(label_files),
     )
     if write_policy:

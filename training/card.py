@@ -23,6 +23,7 @@ def render_card(card: dict[str, Any]) -> str:
         "",
         f"Created {card['created']}. {card['model']}.",
         "",
+        *_report_lines(card.get("report")),
         "## Test figures (held-out split, scores as served: model + detectors)",
         "",
         f"Mean ROC AUC over categories with test data: **{_fmt(test.get('mean_roc_auc'))}**.",
@@ -90,6 +91,14 @@ def render_card(card: dict[str, Any]) -> str:
     libs = ", ".join(f"{k} {v}" for k, v in card["libraries"].items())
     lines += ["", f"Libraries: {libs}. Training took {card['train_seconds']} s.", ""]
     return "\n".join(lines)
+
+
+def _report_lines(report: dict[str, Any] | None) -> list[str]:
+    """The link to the version's evaluation report (`training/report.py`), when it has one."""
+    if not report:
+        return []
+    against = f"diff against {report['baseline']}" if report["baseline"] else "no baseline"
+    return [f"Evaluation report with plots: [{report['file']}]({report['file']}) ({against}).", ""]
 
 
 def _addition_lines(card: dict[str, Any]) -> list[str]:

@@ -6,6 +6,7 @@ models/
   <version>/model.joblib      # the scikit-learn bundle (joblib = pickle: verified before loading)
   <version>/manifest.json     # sha256 of every file + library versions it was built with
   <version>/card.json, card.md
+  <version>/report.html       # the evaluation report (training/report.py), in newer versions
 ```
 """
 
@@ -29,6 +30,7 @@ from moderation.errors import ModelError
 ACTIVE_FILE = "ACTIVE"
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
+REPORT_FILE = "report.html"
 VERSION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # used with fullmatch
 
 
@@ -201,3 +203,12 @@ def read_card(models_dir: Path, version: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ModelError(f"model card of {version!r} is not valid JSON: {exc}") from exc
     return card
+
+
+def read_report(models_dir: Path, version: str) -> bytes | None:
+    """The version's evaluation report (HTML), verified like the model; None when the version
+    has none (made before reports, or trained with `TrainConfig.report` off)."""
+    manifest = read_manifest(models_dir, version)
+    if REPORT_FILE not in manifest["files"]:
+        return None
+    return verified_bytes(models_dir, version, REPORT_FILE, manifest)

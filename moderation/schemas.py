@@ -181,6 +181,9 @@ class ModelInfo(BaseModel):
     policy_version: str
     thresholds: dict[Category, dict[str, float | None]]
     card: dict[str, Any]
+    #: Where the served version's evaluation report is (`GET /v1/model/report`); null when
+    #: the version has none.
+    report_url: str | None = None
 
 
 class ErrorBody(BaseModel):

@@ -23,6 +23,7 @@ def render_card(card: dict[str, Any]) -> str:
         "",
         f"Created {card['created']}. {card['model']}.",
         "",
+        *_report_lines(card.get("report")),
         "## Test figures (held-out split, scores as served: model + detectors)",
         "",
         f"Mean ROC AUC over categories with test data: **{_fmt(test.get('mean_roc_auc'))}**.",
@@ -111,6 +112,14 @@ def _audit_lines(audit: dict[str, Any] | None) -> list[str]:
             f"{_fmt(m.get('precision_at_reject'))} | {_fmt(m.get('recall_at_reject'))} |"
         )
     return lines
+
+
+def _report_lines(report: dict[str, Any] | None) -> list[str]:
+    """The link to the version's evaluation report (`training/report.py`), when it has one."""
+    if not report:
+        return []
+    against = f"diff against {report['baseline']}" if report["baseline"] else "no baseline"
+    return [f"Evaluation report with plots: [{report['file']}]({report['file']}) ({against}).", ""]
 
 
 def _addition_lines(card: dict[str, Any]) -> list[str]:

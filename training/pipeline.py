@@ -17,7 +17,13 @@ import pandas as pd
 from moderation.categories import CATEGORIES
 from moderation.errors import InvalidInput, ModelError
 from moderation.policy import Policy, Thresholds
-from moderation.registry import VERSION_RE, library_versions, set_active, write_version
+from moderation.registry import (
+    REPORT_FILE,
+    VERSION_RE,
+    library_versions,
+    set_active,
+    write_version,
+)
 from moderation.scoring import DOXING_MODEL_CAP, Moderator
 from training.augment import SOURCE as AUGMENT_SOURCE
 from training.augment import identity_frame
@@ -35,6 +41,7 @@ from training.labels import (
     load_site_labels,
     prefer_site_labels,
 )
+from training.report import card_entry, render_report, score_baseline
 from training.span_tagger import train_span_tagger
 from training.train import (
     TrainConfig,
@@ -198,6 +205,8 @@ def run_training(
         evaluation["categories"][category].update(
             ece=figures["ece"], calibration_max_gap=figures["max_gap"]
         )
+    # The version serving now, re-scored on this test split for the report's diff.
+    baseline = score_baseline(models_dir, test["text"].tolist()) if config.report else None
     used = sorted(raw["source"].unique())
     licenses_used = sorted(
         {SOURCES[s].license for s in used} | ({SITE_LICENSE} if site.files else set())
@@ -265,12 +274,15 @@ def run_training(
         "span_tagger": span_tagger_figures,
         "libraries": library_versions(),
         "train_seconds": round(time.monotonic() - started, 1),
+        "report": card_entry(baseline) if baseline is not None else None,
     }
     files = {
         "card.json": json.dumps(card, indent=2, default=str) + "\n",
         "card.md": render_card(card),
         "policy.toml": policy_toml(policy),
     }
+    if baseline is not None:
+        files[REPORT_FILE] = render_report(card, test, test_scores, policy, baseline)
     write_version(models_dir, version, bundle, files)
     if activate:
         set_active(models_dir, version)

@@ -70,6 +70,9 @@ class TrainConfig:
     # Run every evaluation suite on the new model for its card (about a minute; the spam
     # suite's streams need Redis: REDIS_URL or the embedded one).
     suites: bool = True
+    # Write report.html (training/report.py): plots, per-source figures and a diff against
+    # the active version, re-scored on this test split.
+    report: bool = True
     progress: bool = True
 
 

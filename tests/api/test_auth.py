@@ -33,6 +33,7 @@ DESIGN_SCOPES: dict[str, str | None] = {
     "/v1/queue/{item_id}/release": "review",
     "/v1/queue/stats": "review",
     "/v1/model": "admin",
+    "/v1/model/report": "admin",
     "/v1/model/reload": "admin",
     "/v1/lists": "admin",
     "/v1/lists/{name}": "admin",

@@ -20,6 +20,7 @@ REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/metrics", {}),
     ("GET", "/openapi.json", {}),
     ("GET", "/v1/model", {}),
+    ("GET", "/v1/model/report", {}),
     ("POST", "/v1/moderate", {"json": {"text": "hello there"}}),
     ("POST", "/v1/moderate/batch", {"json": {"items": [{"text": "hi"}]}}),
     ("POST", "/v1/moderate", {"content": b"{bad", "headers": JSON}),

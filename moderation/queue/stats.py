@@ -140,6 +140,21 @@ def count_decided(queue: ReviewQueue, *, since_ms: int | None = None) -> int:
         return int(queue.client.zcount(queue.keys.decided, low, "+inf"))
 
 
+def open_kinds(queue: ReviewQueue, *, since_ms: int | None = None) -> list[list[str]]:
+    """The `kinds` of every open (pending or claimed) item created at or after `since_ms`."""
+    with unavailable_as_503("read the open items"):
+        pipe = queue.client.pipeline(transaction=False)
+        pipe.zrange(queue.keys.pending, 0, -1)
+        pipe.zrange(queue.keys.claimed, 0, -1)
+        pending, claimed = pipe.execute()
+        rows = _fetch(queue, [*pending, *claimed], ("kinds", "created_at"))
+    return [
+        kinds.split(",")
+        for kinds, created in rows
+        if kinds is not None and (since_ms is None or int(created) >= since_ms)
+    ]
+
+
 def export_row(fields: dict[str, str]) -> dict[str, Any] | None:
     """One decided item hash as an export row (None when it has no text or no decision)."""
     if fields.get("state") != "decided" or not fields.get("text"):

@@ -141,6 +141,6 @@ def describe_site_labels(site: SiteLabels, *, weight: float) -> dict[str, Any]:
 
 
 def audit_sample(paths: Iterable[Path | str]) -> pd.DataFrame:
-    """Just the audit rows of queue exports (the regression gate's and `policy suggest`'s
-    sample): loader columns, latest decision per comment."""
+    """Just the audit rows of queue exports (the regression gate's sample; `policy suggest`
+    weighs flags in too, `training.outcomes`): loader columns, latest decision per comment."""
     return load_site_labels(list(paths), weight=1.0).audit

@@ -1,4 +1,5 @@
-"""The `moderation` command line: serve, check, classify, train, evaluate, lists, queue, keys.
+"""The `moderation` command line: serve, check, classify, train, evaluate, lists, queue, keys,
+policy.
 
 Commands are thin adapters over the library; a `ModerationError` becomes one `Error: …` line on
 stderr and the error's exit code.
@@ -10,16 +11,17 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from moderation.cli_common import cli_queue as _cli_queue
 from moderation.cli_common import errors_to_exit as _errors_to_exit
 from moderation.cli_common import load_moderator as _moderator
-from moderation.cli_common import service_redis
+from moderation.cli_common import parse_since
 from moderation.cli_keys import keys
+from moderation.cli_policy import policy
 from moderation.cli_serve import serve
 from moderation.cli_training import evaluate, train
 from moderation.errors import ModerationError
@@ -227,19 +229,6 @@ def queue_group() -> None:
     """The review queue: figures, and decided items as labelled JSONL."""
 
 
-@contextmanager
-def _cli_queue() -> Iterator[Any]:
-    """The review queue on the service's Redis (`cli_common.service_redis`)."""
-    from moderation.queue import close_queue, open_queue
-
-    with service_redis() as settings:
-        queue = open_queue(settings)
-        try:
-            yield queue
-        finally:
-            close_queue(queue)
-
-
 @queue_group.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of GET /v1/queue/stats.")
 @_errors_to_exit
@@ -296,22 +285,11 @@ def queue_stats(as_json: bool) -> None:
 def queue_export(since: str | None, output: IO[str]) -> None:
     """Write decided items as labelled JSONL: `text`, the seven category columns (0/1) and
     provenance, the format `moderation evaluate` and the training loader read."""
-    from datetime import UTC, datetime
-
     from tqdm import tqdm
 
-    from moderation.errors import InvalidInput
     from moderation.queue.stats import count_decided, export_rows
 
-    since_ms = None
-    if since is not None:
-        try:
-            moment = datetime.fromisoformat(since)
-        except ValueError as exc:
-            raise InvalidInput(f"--since {since!r} is not an ISO date or time") from exc
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        since_ms = int(moment.timestamp() * 1000)
+    since_ms = parse_since(since)
     to_file = output.name != "<stdout>"
     written = 0
     with _cli_queue() as queue:
@@ -329,6 +307,7 @@ main.add_command(train)
 main.add_command(evaluate)
 main.add_command(keys)
 main.add_command(serve)
+main.add_command(policy)
 
 if __name__ == "__main__":  # pragma: no cover - `python -m moderation.cli`
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

@@ -1,5 +1,5 @@
-"""What every `moderation` command shares: the error-to-exit-code wrapper, model loading and
-the service's Redis."""
+"""What every `moderation` command shares: the error-to-exit-code wrapper, model loading, the
+service's Redis and review queue, and `--since` dates."""
 
 from __future__ import annotations
 
@@ -70,3 +70,33 @@ def service_redis() -> Iterator[Settings]:
     with server:
         click.echo(f"Started the embedded Redis of {server} for this command", err=True)
         yield settings.model_copy(update={"redis_url": server.url})
+
+
+@contextmanager
+def cli_queue() -> Iterator[Any]:
+    """The review queue on the service's Redis (`service_redis`)."""
+    from moderation.queue import close_queue, open_queue
+
+    with service_redis() as settings:
+        queue = open_queue(settings)
+        try:
+            yield queue
+        finally:
+            close_queue(queue)
+
+
+def parse_since(since: str | None) -> int | None:
+    """A `--since` ISO date or time (UTC unless it names a zone) in ms since the epoch."""
+    from datetime import UTC, datetime
+
+    from moderation.errors import InvalidInput
+
+    if since is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(since)
+    except ValueError as exc:
+        raise InvalidInput(f"--since {since!r} is not an ISO date or time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)

@@ -1,6 +1,7 @@
 """The site's comment policy: per-category flag/reject thresholds, and the decision rule.
 
-A policy is data (a versioned TOML file validated here), not settings. Decision rule from
+A policy is data (a versioned TOML file read and validated here, written by `policy_toml`), not
+settings. Decision rule from
 DESIGN.md: `reject` if any category reaches its reject threshold, else `flag` if any reaches
 its flag threshold, else `allow`.
 """
@@ -8,10 +9,12 @@ its flag threshold, else `allow`.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from moderation.categories import CATEGORIES, Category
@@ -148,3 +151,27 @@ def load_policy(path: Path | None = None) -> Policy:
     except ValidationError as exc:
         problems = describe_validation_error(exc)
         raise PolicyError(f"policy file {path} is invalid: {problems}") from exc
+
+
+POLICY_HEADER = (
+    "Comment policy: scores are calibrated probabilities (0-1). A category triggers",
+    "`reject` at or above `reject`, else `flag` at or above `flag`; `reject = false` makes",
+    "it flag-only. Override the shipped one with MODERATION_POLICY_PATH.",
+)
+
+
+def policy_toml(policy: Policy, *, header: Sequence[str] = POLICY_HEADER) -> str:
+    """The policy as TOML (the format `load_policy` reads), under `header` as comment lines.
+
+    `[languages]` is written only when it differs from the default, so a file the default
+    never named gains no table a reviewer has to read past."""
+    data: dict[str, Any] = {"version": policy.version, "description": policy.description}
+    if policy.languages != LanguagePolicy():
+        data["languages"] = policy.languages.model_dump()
+    data["categories"] = {c: _limits_table(policy.categories[c]) for c in CATEGORIES}
+    comments = "".join(f"# {line}\n" if line else "#\n" for line in header)
+    return comments + tomli_w.dumps(data)
+
+
+def _limits_table(limits: Thresholds) -> dict[str, float | bool]:
+    return {"flag": limits.flag, "reject": False if limits.reject is None else limits.reject}

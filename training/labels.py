@@ -50,7 +50,7 @@ class SiteLabels:
         return self.train.empty and self.audit.empty
 
 
-def _kinds(value: Any) -> list[str]:
+def kinds_of(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     if isinstance(value, str):
@@ -73,7 +73,7 @@ def load_label_file(path: Path | str) -> tuple[pd.DataFrame, bool]:
     if not export:
         frame = frame.drop(columns=[c for c in frame.columns if c in EXTRA_COLUMNS])
         return frame.assign(audit=False), False
-    frame["audit"] = [AUDIT_KIND in _kinds(k) for k in frame["kinds"]]
+    frame["audit"] = [AUDIT_KIND in kinds_of(k) for k in frame["kinds"]]
     if "comment_id" in frame.columns:
         frame["group"] = [f"{frame['source'].iat[0]}:{c}" for c in frame["comment_id"]]
     frame = frame.sort_values("decided_at", kind="stable", key=lambda s: s.astype(str))
@@ -141,6 +141,6 @@ def describe_site_labels(site: SiteLabels, *, weight: float) -> dict[str, Any]:
 
 
 def audit_sample(paths: Iterable[Path | str]) -> pd.DataFrame:
-    """Just the audit rows of queue exports (the regression gate's and `policy suggest`'s
-    sample): loader columns, latest decision per comment."""
+    """Just the audit rows of queue exports (the regression gate's sample; `policy suggest`
+    weighs flags in too, `training.outcomes`): loader columns, latest decision per comment."""
     return load_site_labels(list(paths), weight=1.0).audit

@@ -16,7 +16,7 @@ import pandas as pd
 
 from moderation.categories import CATEGORIES
 from moderation.errors import InvalidInput, ModelError
-from moderation.policy import Policy, Thresholds
+from moderation.policy import Policy, Thresholds, policy_toml
 from moderation.registry import (
     REPORT_FILE,
     VERSION_RE,
@@ -320,20 +320,3 @@ def _augmented(
     extra = pd.concat(extras, ignore_index=True).drop_duplicates("norm")
     extra = extra[~extra["norm"].isin(public)].assign(split="train")
     return pd.concat([train.assign(weight=1.0), extra], ignore_index=True)
-
-
-def policy_toml(policy: Policy) -> str:
-    """The policy as TOML (the format `moderation.policy.load_policy` reads)."""
-    lines = [
-        "# Comment policy: scores are calibrated probabilities (0-1). A category triggers",
-        "# `reject` at or above `reject`, else `flag` at or above `flag`; `reject = false` makes",
-        "# it flag-only. Written by `moderation train`; override with MODERATION_POLICY_PATH.",
-        f'version = "{policy.version}"',
-        f'description = "{policy.description}"',
-        "",
-    ]
-    for category in CATEGORIES:
-        limits = policy.categories[category]
-        reject = "false" if limits.reject is None else f"{limits.reject}"
-        lines += [f"[categories.{category}]", f"flag = {limits.flag}", f"reject = {reject}", ""]
-    return "\n".join(lines)

@@ -151,6 +151,26 @@ def fit_classifiers(
     return classifiers
 
 
+# A reject threshold must catch more than this share of the positives: one held up by a
+# couple of top scores is noise.
+MIN_REJECT_RECALL = 0.05
+
+
+def lowest_precise(
+    precision: np.ndarray,
+    recall: np.ndarray,
+    thresholds: np.ndarray,
+    *,
+    min_precision: float,
+    min_recall: float = MIN_REJECT_RECALL,
+) -> float | None:
+    """The lowest threshold whose precision reaches `min_precision` with recall above
+    `min_recall` (arrays aligned with `thresholds`: `precision_recall_curve`'s less their
+    last point); None when there is none."""
+    ok = np.nonzero((precision >= min_precision) & (recall > min_recall))[0]
+    return float(thresholds[ok[0]]) if ok.size else None
+
+
 def choose_thresholds(
     y: np.ndarray, scores: np.ndarray, config: TrainConfig
 ) -> dict[str, float | None]:
@@ -164,8 +184,9 @@ def choose_thresholds(
     ok = precision >= config.flag_min_precision
     flag_i = int(np.argmax(np.where(ok, f1, -1))) if ok.any() else int(np.argmax(f1))
     flag = float(thresholds[flag_i])
-    strict = np.nonzero((precision >= config.reject_min_precision) & (recall > 0.05))[0]
-    reject = float(thresholds[strict[0]]) if strict.size else None
+    reject = lowest_precise(
+        precision, recall, thresholds, min_precision=config.reject_min_precision
+    )
     if reject is not None:
         reject = max(reject, flag, config.reject_min_score)
     return {"flag": round(flag, 3), "reject": None if reject is None else round(reject, 3)}

@@ -4,8 +4,9 @@ when Redis is away.
 - Every `flag` enters as kind `flag`, at a priority that grows with its risk (the highest
   triggered score): 100 to 199, below any reader report.
 - A fraction `audit_sample_rate` of `allow` and `reject` decisions enters as kind `audit`
-  (priority 0). The choice is a hash of the comment id, not a coin toss: a comment sent again
-  is sampled the same way, so a retry never turns an audit item into two or none.
+  (priority 0), with the rate on the item (`audit_rate`): `moderation policy suggest` weighs
+  its outcome by it. The choice is a hash of the comment id, not a coin toss: a comment sent
+  again is sampled the same way, so a retry never turns an audit item into two or none.
 - A reader report scores the comment when it has no item yet and enters as kind `report`, at
   `report_priority`: 300 plus its risk (up to 99) plus 10 per further reporter, below 900.
 - When Redis cannot take a flag or an audit sample, the entry goes to a local spool
@@ -97,6 +98,7 @@ class Entry:
     author_id: str | None = None
     context: dict[str, Any] | None = None
     now_ms: int | None = None  # set on replay: the item is dated when it was moderated
+    audit_rate: float | None = None  # an audit entry's sampling rate, kept on the item
 
     @property
     def item_id(self) -> str:
@@ -114,11 +116,13 @@ def entry_for(
     result: ModerationResult, request: ModerateRequest | None, *, audit_sample_rate: float
 ) -> Entry | None:
     """The queue entry a moderation result makes, or None (allowed or rejected, not sampled)."""
+    audit_rate: float | None = None
     if result.decision == "flag":
         kind: EntryKind = "flag"
         priority = flag_priority(result)
     elif audit_sampled(result.id, audit_sample_rate):
         kind, priority = "audit", PRIORITY["audit"]
+        audit_rate = audit_sample_rate
     else:
         return None
     context = request.context.model_dump(exclude_none=True) if request and request.context else None
@@ -130,6 +134,7 @@ def entry_for(
         text=request.text if request else "",
         author_id=request.author_id if request else None,
         context=context or None,
+        audit_rate=audit_rate,
     )
 
 
@@ -166,6 +171,7 @@ def _enter_fields(entry: Entry) -> dict[str, Any]:
         "author_id": entry.author_id,
         "context": entry.context,
         "now_ms": entry.now_ms,
+        "audit_rate": entry.audit_rate,
     }
 
 

@@ -11,7 +11,8 @@ Item hash fields: `item_id`, `comment_id`, `kind`, `kinds` (comma-separated), `s
 on record), `entry:<kind>` (JSON: e.g. the appeal, with `at` and `original`), `reasons`
 (JSON list of reader reports' `{reason, reporter_id?, at}`), while claimed `claimed_by`,
 `claimed_at`, `lease_expires_at`, once decided `outcome`, `labels` (JSON), `note`,
-`decided_by`, `decided_at`, and the counters `claims`, `releases`, `expired_leases`.
+`decided_by`, `decided_at`, the counters `claims`, `releases`, `expired_leases`, and on an
+item that entered as `audit` the `audit_rate` it was sampled at (what its outcome weighs).
 """
 
 from __future__ import annotations
@@ -179,6 +180,7 @@ class ReviewQueue:
         keep_record: bool = False,
         reporter_id: str | None = None,
         reason: str | None = None,
+        audit_rate: float | None = None,
         now_ms: int | None = None,
     ) -> tuple[list[str], list[str | int]]:
         """The CREATE_OR_JOIN script's keys and arguments for entering one comment: `enter`
@@ -198,6 +200,8 @@ class ReviewQueue:
                 nothing (`unchanged`), so each reporter counts once.
             reason: a reader report's reason, kept in the item's `reasons` (the latest
                 `MAX_REASONS`).
+            audit_rate: an `audit` entry's sampling rate, kept in `audit_rate` (filled once)
+                so its outcome can be weighted by it even after the setting changed.
             now_ms: the time to record (tests); default the Redis server's clock.
         """
         priority = PRIORITY[kind] if priority is None else priority
@@ -225,6 +229,8 @@ class ReviewQueue:
             author_id or "",
             "context",
             _dumps(context) if context else "",
+            "audit_rate",
+            "" if audit_rate is None else repr(float(audit_rate)),
         ]
         if keep_record and scoring is not None:
             args += ["scoring", _dumps(scoring)]

@@ -5,8 +5,9 @@ Export format, one JSON object per decided item (the `text` + category columns t
 `training.data.load_labelled_file` and `moderation evaluate` read):
 `{"text", "violence", "racism", "profanity", "vulgarity", "doxing", "discourtesy", "spam",
 "source": "moderation_queue", "item_id", "comment_id", "outcome", "moderator", "decided_at",
-"kinds"}`. A category is 1 when the moderator rejected the comment with that label, else 0;
-`approve` makes all seven 0; a `reject` with no labels leaves all seven null (unknown).
+"kinds", "audit_rate"}`. A category is 1 when the moderator rejected the comment with that
+label, else 0; `approve` makes all seven 0; a `reject` with no labels leaves all seven null
+(unknown). `audit_rate` is the rate an audit item was sampled at (else null).
 """
 
 from __future__ import annotations
@@ -139,6 +140,21 @@ def count_decided(queue: ReviewQueue, *, since_ms: int | None = None) -> int:
         return int(queue.client.zcount(queue.keys.decided, low, "+inf"))
 
 
+def open_kinds(queue: ReviewQueue, *, since_ms: int | None = None) -> list[list[str]]:
+    """The `kinds` of every open (pending or claimed) item created at or after `since_ms`."""
+    with unavailable_as_503("read the open items"):
+        pipe = queue.client.pipeline(transaction=False)
+        pipe.zrange(queue.keys.pending, 0, -1)
+        pipe.zrange(queue.keys.claimed, 0, -1)
+        pending, claimed = pipe.execute()
+        rows = _fetch(queue, [*pending, *claimed], ("kinds", "created_at"))
+    return [
+        kinds.split(",")
+        for kinds, created in rows
+        if kinds is not None and (since_ms is None or int(created) >= since_ms)
+    ]
+
+
 def export_row(fields: dict[str, str]) -> dict[str, Any] | None:
     """One decided item hash as an export row (None when it has no text or no decision)."""
     if fields.get("state") != "decided" or not fields.get("text"):
@@ -160,6 +176,9 @@ def export_row(fields: dict[str, str]) -> dict[str, Any] | None:
         "moderator": fields["decided_by"],
         "decided_at": _iso(int(fields["decided_at"])),
         "kinds": fields["kinds"].split(","),
+        # The rate an audit item was sampled at (null: not an audit item, or one from before
+        # the rate was kept): what its outcome weighs in `moderation policy suggest`.
+        "audit_rate": float(fields["audit_rate"]) if fields.get("audit_rate") else None,
     }
 
 

@@ -556,6 +556,7 @@ def test_export_round_trips_through_the_training_loader(queue: ReviewQueue, tmp_
         "moderator": "ana",
         "decided_at": "2026-09-21T14:13:21.000Z",
         "kinds": ["flag"],
+        "audit_rate": None,  # not an audit item
     }
     assert {c: rows[1][c] for c in ("violence", "spam")} == {"violence": 0, "spam": 0}
     assert rows[2]["violence"] is None  # a reject with no label: unknown categories

@@ -72,3 +72,20 @@ def test_odd_policy_files_give_policy_errors(tmp_path: Path) -> None:
         load_policy(write(tmp_path, 'version = "x"\ncategories = 5\n'))
     with pytest.raises(PolicyError, match="cannot be read"):
         load_policy(tmp_path)
+
+
+def test_policy_toml_reads_back_as_the_same_policy(tmp_path: Path) -> None:
+    from moderation.policy import LanguagePolicy, policy_toml
+
+    shipped = load_policy(DEFAULT_POLICY_PATH)
+    assert load_policy(write(tmp_path, policy_toml(shipped))) == shipped
+    quoted = shipped.model_copy(
+        update={
+            "description": 'from "outcomes"\nsecond line',
+            "languages": LanguagePolicy(unsupported="reject"),
+        }
+    )
+    text = policy_toml(quoted, header=["checked", ""])
+    assert text.startswith("# checked\n#\n")
+    assert load_policy(write(tmp_path, text)) == quoted
+    assert "[languages]" not in policy_toml(shipped)  # the default is not spelled out

@@ -212,7 +212,7 @@ def _public_data(data_dir: Path | None, skip_public: bool, skipped: dict[str, st
     "--max-recall-drop",
     type=click.FloatRange(0, 1),
     default=None,
-    help="Largest recall drop, or false-flag rise, allowed (default: "
+    help="Largest drop in recall at the flag threshold allowed (default: "
     "MODERATION_PROMOTION_MAX_RECALL_DROP).",
 )
 @click.option("--skip-public", is_flag=True, help="Leave the public test split out of the gate.")

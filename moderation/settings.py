@@ -57,8 +57,8 @@ class Settings(BaseSettings):
         ge=0,
         le=1,
         description="`moderation models promote` refuses a version whose recall at the flag "
-        "threshold (per category, or a suite's) is lower than the active version's by more "
-        "than this, or whose false-flag rate on a suite's civil comments is higher by more.",
+        "threshold (a category's on the public test split or the audit sample, or a suite's) "
+        "is lower than the active version's by more than this.",
     )
     policy_path: Path | None = Field(
         default=None,

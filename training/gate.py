@@ -12,12 +12,15 @@ The fixed set has three parts:
   AUC and recall at the flag threshold against the moderators' decisions.
 
 A check fails when the candidate's ROC AUC is lower than the active model's by more than
-`Margins.auc`, its recall by more than `Margins.recall`, or (suites) its false-flag rate on
-civil comments is higher by more than `Margins.recall`. Recall and AUC on fewer than
-`MIN_POSITIVES` positives are shown but not gated (one comment would swing them by 20 %+);
-other figures (span F1, `kept_*` shares) are shown only. A part that cannot run is listed in
-`skipped`; the gate passes on the parts that ran (the suites alone can pass it), but not when
-no figure at all could be judged.
+`Margins.auc`, or its recall at the flag threshold by more than `Margins.recall` (the issue's
+two regressions). Recall and AUC on fewer than `MIN_POSITIVES` positives are shown but not
+gated (one comment would swing them by 20 %+). The other figures are shown only: false-flag
+rates (a model that flags everything already loses ROC AUC on the test split and the suites'
+`bpsn_auc`; gated at the recall margin they would have refused v5 over v4 for 3 of the 120
+civil comments of one spam set, while it caught 26 more of its 120 spam), span F1, `kept_*`.
+
+A part that cannot run is listed in `skipped`; the gate passes on the parts that ran (the
+suites alone can pass it), but not when no figure at all could be judged.
 """
 
 from __future__ import annotations
@@ -38,14 +41,14 @@ from moderation.scoring import Moderator
 from training.evaluate import MIN_PER_CLASS, evaluate_scores
 from training.splits import card_config, card_sources, rebuilt_test_split
 
-AUC, RECALL, FLAG_RATE = "auc", "recall", "flag_rate"
+AUC, RECALL = "auc", "recall"
 MIN_POSITIVES = MIN_PER_CLASS
 SCORE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
 class Margins:
-    """The largest regression allowed: ROC AUC drop, and recall drop (or false-flag rise)."""
+    """The largest regression allowed: ROC AUC drop, and recall drop."""
 
     auc: float
     recall: float
@@ -62,7 +65,7 @@ class Check:
     figure: str  # "roc_auc", "recall_at_flag" (with `category`) or a suite's headline figure
     old: float | None  # the active version's
     new: float | None  # the candidate's
-    kind: str | None = None  # AUC, RECALL or FLAG_RATE; None: shown only
+    kind: str | None = None  # AUC or RECALL; None: shown only
     category: str | None = None
     positives: int | None = None
     passed: bool | None = None
@@ -84,7 +87,7 @@ def judge(
     category: str | None = None,
     positives: int | None = None,
 ) -> Check:
-    """The check of one figure: a drop (a rise, for a false-flag rate) past its margin fails."""
+    """The check of one figure: a drop past its margin fails."""
     check = Check(part, figure, old, new, kind, category, positives)
     if kind is None:
         return check
@@ -92,8 +95,7 @@ def judge(
         return Check(**{**asdict(check), "why_not_gated": f"only {positives} positives"})
     if check.delta is None:
         return Check(**{**asdict(check), "why_not_gated": "no figure"})
-    margin = margins.of(kind)
-    passed = check.delta <= margin if kind == FLAG_RATE else check.delta >= -margin
+    passed = check.delta >= -margins.of(kind)
     return Check(**{**asdict(check), "passed": passed})
 
 
@@ -103,8 +105,6 @@ def suite_figure_kind(figure: str) -> str | None:
         return AUC
     if figure == "recall" or figure.endswith("_recall"):
         return RECALL
-    if figure.endswith("flag_rate"):
-        return FLAG_RATE
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from moderation.text_table import aligned, cell
-from training.gate import FLAG_RATE, Check, GateResult
+from training.gate import Check, GateResult
 
 
 def _verdict(checks: Iterable[Check]) -> str:
@@ -49,7 +49,7 @@ def _suite_table(checks: list[Check]) -> str:
     rows = [
         [
             c.part,
-            c.figure + (" (lower is better)" if c.kind == FLAG_RATE else ""),
+            c.figure + (" (lower is better)" if c.figure.endswith("flag_rate") else ""),
             cell(c.old),
             cell(c.new),
             cell(c.delta, signed=True),
@@ -64,7 +64,7 @@ def format_gate(result: GateResult) -> str:
     margins = result.margins
     lines = [
         f"Gate: candidate {result.candidate} (new) against active {result.active} (old); "
-        f"margins: ROC AUC {margins.auc:g}, recall and false-flag rates {margins.recall:g}",
+        f"margins: ROC AUC {margins.auc:g}, recall {margins.recall:g}",
     ]
     titles = {
         "test": "Public test split (rebuilt from the candidate's card)",
@@ -91,8 +91,6 @@ def format_gate(result: GateResult) -> str:
     lines.append(f"REFUSED: {len(result.failures)} check(s) past the margins")
     for c in result.failures:
         name = f"{c.part} {c.category + ' ' if c.category else ''}{c.figure}"
-        allowed = f"+{margins.of(c.kind):g}" if c.kind == FLAG_RATE else f"-{margins.of(c.kind):g}"
-        lines.append(
-            f"  {name}: {cell(c.old)} -> {cell(c.new)} ({c.delta:+.4f}; allowed {allowed})"
-        )
+        change = f"{c.delta:+.4f}; allowed -{margins.of(c.kind):g}"
+        lines.append(f"  {name}: {cell(c.old)} -> {cell(c.new)} ({change})")
     return "\n".join(lines)

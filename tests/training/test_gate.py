@@ -12,7 +12,6 @@ from moderation.scoring import Moderator
 from moderation.settings import Settings
 from training.gate import (
     AUC,
-    FLAG_RATE,
     RECALL,
     GateResult,
     Margins,
@@ -43,9 +42,6 @@ def own(models: Path, version: str, tmp_path: Path) -> Moderator:
         (RECALL, 0.80, 0.78, True),
         (RECALL, 0.80, 0.77, False),
         (RECALL, 0.50, 0.90, True),  # better is never refused
-        (FLAG_RATE, 0.01, 0.03, True),
-        (FLAG_RATE, 0.01, 0.0301, False),  # more civil comments flagged
-        (FLAG_RATE, 0.30, 0.01, True),
     ],
 )
 def test_a_check_fails_past_its_margin(kind: str, old: float, new: float, passed: bool) -> None:
@@ -68,8 +64,8 @@ def test_small_or_missing_figures_are_shown_not_gated() -> None:
         ("bpsn_auc", AUC),
         ("recall", RECALL),
         ("stream_recall", RECALL),
-        ("civil_flag_rate", FLAG_RATE),
-        ("worst_term_false_flag_rate", FLAG_RATE),
+        ("civil_flag_rate", None),  # shown, not gated
+        ("worst_term_false_flag_rate", None),
         ("span_f1", None),
         ("kept_spam", None),
     ],

@@ -50,7 +50,11 @@ def history_lines(records: list[dict[str, Any]]) -> list[str]:
     for r in records:
         gate = r.get("gate")
         if gate:
-            verdict = "gate passed" if gate.get("passed") else f"gate refused ({gate['failures']})"
+            failures = gate.get("failures", 0)
+            failed = (
+                f"gate refused: {failures} checks failed" if failures else "gate judged nothing"
+            )
+            verdict = "gate passed" if gate.get("passed") else failed
         else:
             verdict = "no gate"
         forced = " FORCED" if r.get("forced") else ""

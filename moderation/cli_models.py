@@ -20,13 +20,16 @@ import click
 
 from moderation.cli_common import errors_to_exit, load_with_own_policy, service_redis
 from moderation.errors import ModelError, ModerationError
-from moderation.registry import ACTIVE_FILE, active_version, load_bundle, versions
-from moderation.registry_history import HISTORY_FILE, change_active, rollback_target
+from moderation.registry import active_version, load_bundle, versions
+from moderation.registry_history import (
+    HISTORY_FILE,
+    active_or_none,
+    change_active,
+    rollback_target,
+)
 from training.suites import SUITES
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from moderation.settings import Settings
 
 
@@ -39,10 +42,6 @@ def _models_dir() -> Path:
     from moderation.settings import get_settings
 
     return get_settings().models_dir
-
-
-def _active_or_none(models_dir: Path) -> str | None:
-    return active_version(models_dir) if (models_dir / ACTIVE_FILE).exists() else None
 
 
 def _who(by: str | None) -> str:
@@ -96,6 +95,34 @@ def _announce(redis_settings: Settings | None, why_not: str, version: str, reaso
     click.echo(f"reload published on {channel}: {heard} worker(s) heard it")
 
 
+def _switch(
+    models_dir: Path,
+    redis_pair: tuple[Settings | None, str],
+    said: str,
+    *,
+    action: str,
+    expected: str | None,
+    to: str,
+    by: str | None,
+    reason: str,
+    forced: bool = False,
+    gate: dict[str, Any] | None = None,
+) -> None:
+    """Move ACTIVE and record it (`change_active`), say so, then tell the workers."""
+    record = change_active(
+        models_dir,
+        action=action,
+        expected=expected,
+        to=to,
+        by=_who(by),
+        reason=reason.strip(),
+        forced=forced,
+        gate=gate,
+    )
+    click.echo(f"{said}; recorded in {models_dir / HISTORY_FILE} at {record['at']}")
+    _announce(*redis_pair, to, f"{action}: {reason.strip() or 'no reason given'}")
+
+
 @models.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option(
@@ -108,7 +135,7 @@ def models_list(as_json: bool, last: int) -> None:
     from moderation.registry_summary import describe_version
 
     models_dir = _models_dir()
-    active = _active_or_none(models_dir)
+    active = active_or_none(models_dir)
     entries = [describe_version(models_dir, v, active=active) for v in versions(models_dir)]
     history = read_history(models_dir)[-last:] if last > 0 else []
     if as_json:
@@ -124,63 +151,6 @@ def models_list(as_json: bool, last: int) -> None:
     if history:
         click.echo(f"\nLast promotions and rollbacks ({HISTORY_FILE}):")
         click.echo("\n".join(history_lines(history)))
-
-
-def _audit_from_queue(
-    redis_settings: Settings | None, why_not: str, skipped: dict[str, str]
-) -> pd.DataFrame | None:
-    """The live queue's decided audit items (latest decision per comment), as an export file
-    of them would give (`training.labels.audit_sample`)."""
-    import tempfile
-
-    from moderation.queue import close_queue, open_queue
-    from moderation.queue.stats import export_rows
-    from training.labels import audit_sample
-
-    if redis_settings is None:
-        skipped["audit"] = f"the queue's Redis is unreachable ({why_not}); pass --audit FILE"
-        return None
-    queue = open_queue(redis_settings)
-    if queue is None:  # service_redis always gives a URL; this keeps the types honest
-        skipped["audit"] = "no Redis URL"
-        return None
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "queue.jsonl"
-            with path.open("w", encoding="utf-8") as handle:
-                for row in export_rows(queue):
-                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            rows = audit_sample([path]) if path.stat().st_size else None
-    except ModerationError as exc:
-        skipped["audit"] = f"the queue's Redis is unreachable ({exc.message}); pass --audit FILE"
-        return None
-    finally:
-        close_queue(queue)
-    if rows is None or rows.empty:
-        skipped["audit"] = "no decided audit items in the review queue"
-    return rows
-
-
-def _audit_from_files(files: tuple[Path, ...], skipped: dict[str, str]) -> pd.DataFrame:
-    from training.labels import audit_sample
-
-    rows = audit_sample(files)
-    if rows.empty:
-        skipped["audit"] = f"no decided audit items in {', '.join(p.name for p in files)}"
-    return rows
-
-
-def _public_data(data_dir: Path | None, skip_public: bool, skipped: dict[str, str]) -> Path | None:
-    from training.data import default_data_dir
-
-    if skip_public:
-        skipped["test"] = "--skip-public (the suites ran without their test-split samples too)"
-        return None
-    found = data_dir or default_data_dir()
-    if found is None or not found.is_dir():
-        skipped["test"] = "no public data folder: pass --data-dir or set MODERATION_DATA_DIR"
-        return None
-    return found
 
 
 @models.command("promote")
@@ -246,7 +216,7 @@ def models_promote(
     if version not in versions(models_dir):
         known = ", ".join(versions(models_dir)) or "none"
         raise ModelError(f"model version {version!r} not found in {models_dir} (known: {known})")
-    active = _active_or_none(models_dir)
+    active = active_or_none(models_dir)
     if version == active:
         click.echo(f"{version} is already the active version: nothing to do")
         return
@@ -256,6 +226,7 @@ def models_promote(
     with _redis_or_reason() as (redis_settings, why_not):
         if active is not None:
             from training.gate import Margins, run_gate
+            from training.gate_inputs import audit_from_files, audit_from_queue, public_data
             from training.gate_report import format_gate
 
             skipped: dict[str, str] = {
@@ -263,11 +234,11 @@ def models_promote(
                 for name in SUITES
                 if suites and name not in suites
             }
-            public = _public_data(data_dir, skip_public, skipped)
+            public = public_data(data_dir, skip_public=skip_public, skipped=skipped)
             if audit_files:
-                audit = _audit_from_files(audit_files, skipped)
+                audit = audit_from_files(audit_files, skipped)
             else:
-                audit = _audit_from_queue(redis_settings, why_not, skipped)
+                audit = audit_from_queue(redis_settings, why_not, skipped)
             margins = Margins(
                 auc=settings.promotion_max_auc_drop if max_auc_drop is None else max_auc_drop,
                 recall=settings.promotion_max_recall_drop
@@ -290,22 +261,19 @@ def models_promote(
                 click.echo(f"ACTIVE unchanged ({active}); --force --reason TEXT overrides")
                 sys.exit(1)
             forced = not result.passed
-        record = change_active(
+        said = f"{version} is now active (was {active or 'none'})"
+        _switch(
             models_dir,
+            (redis_settings, why_not),
+            said + (" — FORCED past the gate" if forced else ""),
             action="promote",
             expected=active,
             to=version,
-            by=_who(by),
-            reason=reason.strip(),
+            by=by,
+            reason=reason,
             forced=forced,
             gate=gate,
         )
-        click.echo(
-            f"{version} is now active (was {active or 'none'})"
-            + (" — FORCED past the gate" if forced else "")
-            + f"; recorded in {models_dir / HISTORY_FILE} at {record['at']}"
-        )
-        _announce(redis_settings, why_not, version, f"promote: {reason.strip() or 'gate passed'}")
 
 
 @models.command("rollback")
@@ -321,17 +289,15 @@ def models_rollback(reason: str, by: str | None) -> None:
     if target is None:
         raise ModelError(f"nothing to roll back to: no version was active before {current}")
     load_bundle(models_dir, target)  # never roll back onto a damaged or incompatible model
-    with _redis_or_reason() as (redis_settings, why_not):
-        record = change_active(
+    with _redis_or_reason() as redis_pair:
+        said = f"rolled back from {current} to {target} (found by {how})"
+        _switch(
             models_dir,
+            redis_pair,
+            said,
             action="rollback",
             expected=current,
             to=target,
-            by=_who(by),
-            reason=reason.strip(),
+            by=by,
+            reason=reason,
         )
-        click.echo(
-            f"rolled back from {current} to {target} (found by {how}); "
-            f"recorded in {models_dir / HISTORY_FILE} at {record['at']}"
-        )
-        _announce(redis_settings, why_not, target, f"rollback: {reason.strip() or 'no reason'}")

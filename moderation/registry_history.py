@@ -48,6 +48,11 @@ def registry_lock(models_dir: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterato
         lock.release()
 
 
+def active_or_none(models_dir: Path) -> str | None:
+    """The active version, or None in a registry that never had one."""
+    return active_version(models_dir) if (models_dir / ACTIVE_FILE).exists() else None
+
+
 def read_history(models_dir: Path) -> list[dict[str, Any]]:
     """Every record, oldest first; a line that is not a JSON object (a write cut short) is
     skipped with a warning rather than blocking an emergency rollback."""
@@ -113,7 +118,7 @@ def change_active(
     if to not in versions(models_dir):
         raise ModelError(f"model version {to!r} not found in {models_dir}")
     with registry_lock(models_dir):
-        now = active_version(models_dir) if (models_dir / ACTIVE_FILE).exists() else None
+        now = active_or_none(models_dir)
         if now != expected:
             raise Conflict(f"ACTIVE changed from {expected} to {now} meanwhile; run it again")
         record = {

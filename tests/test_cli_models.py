@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from moderation.cli import main
 from moderation.model_channel import ReloadMessage, reload_channel
+from moderation.queue import ReviewQueue
 from moderation.registry import active_version
 from moderation.registry_history import read_history
 from moderation.settings import get_settings
@@ -196,6 +197,28 @@ def test_the_audit_sample_from_an_export_counts(models_dir: Path, tmp_path: Path
     gate = read_history(models_dir)[-1]["gate"]
     assert gate["sizes"] == {"audit": 30} and "test" in gate["skipped"]
     assert any(c["part"] == "audit" and c.get("passed") for c in gate["checks"])
+
+
+def test_the_live_queues_decided_audit_items_are_the_default_sample(
+    models_dir: Path, queue: ReviewQueue
+) -> None:
+    lines = (EVAL_DIR / "spam_blind.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    picked = [r for r in rows if r["spam"]][:15] + [r for r in rows if not r["spam"]][:15]
+    scored = {"decision": "allow", "scores": {}, "triggered": [], "model_version": "tiny-1"}
+    for n, row in enumerate(picked):
+        queue.enter(comment_id=f"c{n}", kind="audit", scoring=scored, text=row["text"])
+    for item in queue.claim(moderator="ana", limit=30, lease_seconds=60):
+        spam = item.text in {r["text"] for r in picked if r["spam"]}
+        outcome = "reject" if spam else "approve"
+        queue.decide(
+            item.item_id, moderator="ana", outcome=outcome, labels=["spam"] if spam else []
+        )
+    result = run("promote", "tiny-worse", "--skip-public", "--suite", "obfuscation")
+    assert result.exit_code == 1, result.output
+    assert "Moderators' audit sample: 30 rows" in result.stdout
+    assert "audit spam roc_auc" in result.stdout
+    assert active_version(models_dir) == "tiny-1"
 
 
 def test_a_gate_that_judged_nothing_refuses(models_dir: Path) -> None:

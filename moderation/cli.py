@@ -1,5 +1,5 @@
-"""The `moderation` command line: serve, check, classify, train, evaluate, lists, queue, keys,
-policy.
+"""The `moderation` command line: serve, check, classify, train, evaluate, models, policy, lists,
+queue, keys.
 
 Commands are thin adapters over the library; a `ModerationError` becomes one `Error: …` line on
 stderr and the error's exit code.
@@ -21,6 +21,7 @@ from moderation.cli_common import errors_to_exit as _errors_to_exit
 from moderation.cli_common import load_moderator as _moderator
 from moderation.cli_common import parse_since
 from moderation.cli_keys import keys
+from moderation.cli_models import models
 from moderation.cli_policy import policy
 from moderation.cli_serve import serve
 from moderation.cli_training import evaluate, train
@@ -306,6 +307,7 @@ def queue_export(since: str | None, output: IO[str]) -> None:
 main.add_command(train)
 main.add_command(evaluate)
 main.add_command(keys)
+main.add_command(models)
 main.add_command(serve)
 main.add_command(policy)
 

@@ -43,6 +43,18 @@ def load_moderator(model: str | None = None) -> Any:
     return Moderator.load(version=model, settings=get_settings())
 
 
+def load_with_own_policy(version: str) -> Any:
+    """A version with the thresholds it was trained with (its folder's policy.toml) rather
+    than the site's policy: what comparing two models needs."""
+    from moderation.policy import load_policy
+    from moderation.scoring import Moderator
+    from moderation.settings import get_settings
+
+    settings = get_settings()
+    policy = load_policy(settings.models_dir / version / "policy.toml")
+    return Moderator.load(version=version, settings=settings, policy=policy)
+
+
 @contextmanager
 def service_redis() -> Iterator[Settings]:
     """Settings whose `redis_url` reaches the service's Redis: REDIS_URL when set, else the

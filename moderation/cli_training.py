@@ -138,20 +138,14 @@ def _compare_all(
     """`evaluate --suite all`: every suite for `moderator`'s version and the version before
     it, each with the thresholds it was trained with (its own policy.toml), so the columns
     compare models rather than one site's policy applied to both."""
-    from moderation.policy import load_policy
+    from moderation.cli_common import load_with_own_policy
     from moderation.registry import previous_version
-    from moderation.scoring import Moderator
     from moderation.settings import get_settings
     from training.suites import compare as side_by_side
 
-    settings = get_settings()
-    previous = compare or previous_version(settings.models_dir, moderator.model_version)
+    previous = compare or previous_version(get_settings().models_dir, moderator.model_version)
     models = [
-        Moderator.load(
-            version=version,
-            settings=settings,
-            policy=load_policy(settings.models_dir / version / "policy.toml"),
-        )
+        load_with_own_policy(version)
         for version in [moderator.model_version, *([previous] if previous else [])]
     ]
     report = side_by_side.compare(

@@ -44,6 +44,22 @@ class Settings(BaseSettings):
         description="Public datasets for `moderation train` (default: ../shared/data when it "
         "exists).",
     )
+    promotion_max_auc_drop: float = Field(
+        default=0.005,
+        ge=0,
+        le=1,
+        description="`moderation models promote` refuses a version whose ROC AUC (a category's "
+        "on the public test split or the audit sample, or a suite's) is lower than the active "
+        "version's by more than this.",
+    )
+    promotion_max_recall_drop: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="`moderation models promote` refuses a version whose recall at the flag "
+        "threshold (a category's on the public test split or the audit sample, or a suite's) "
+        "is lower than the active version's by more than this.",
+    )
     policy_path: Path | None = Field(
         default=None,
         description="Policy TOML overriding the shipped default"

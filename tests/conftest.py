@@ -39,6 +39,42 @@ def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return models
 
 
+@pytest.fixture(scope="session")
+def registry_models(tiny_models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tiny-1 (active), tiny-equal (tiny-1's bundle written again: the same figures) and
+    tiny-worse (20 word and 20 char features, no augmentation: clearly worse), for the
+    registry's tests; copy it before changing ACTIVE."""
+    import json
+    import shutil
+
+    from moderation.registry import load_bundle, read_card, write_version
+    from training.pipeline import run_training
+    from training.train import TrainConfig
+
+    models = tmp_path_factory.mktemp("registry")
+    shutil.copytree(tiny_models_dir / "tiny-1", models / "tiny-1")
+    (models / "ACTIVE").write_text("tiny-1\n", encoding="utf-8")
+    bundle, _ = load_bundle(models, "tiny-1")
+    card = {**read_card(models, "tiny-1"), "version": "tiny-equal"}
+    files = {
+        "card.json": json.dumps(card),
+        "policy.toml": (models / "tiny-1" / "policy.toml").read_text(encoding="utf-8"),
+    }
+    write_version(models, "tiny-equal", {**bundle, "version": "tiny-equal"}, files)
+    worse = TrainConfig(
+        word_min_df=1,
+        char_min_df=1,
+        word_max_features=20,
+        char_max_features=20,
+        identity_augmentation=False,
+        spam_augmentation=False,
+        progress=False,
+        suites=False,
+    )
+    run_training(FIXTURE_DATA, models, version="tiny-worse", config=worse)
+    return models
+
+
 @pytest.fixture
 def runner(
     tiny_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

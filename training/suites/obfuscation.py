@@ -9,7 +9,7 @@ caught in a category when its score reaches the policy's flag threshold for that
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +42,11 @@ def test_split_items(
     data_dir: Path, card: dict[str, Any], *, per_category: int = SAMPLE_PER_CATEGORY
 ) -> list[Item]:
     """A seeded sample of up to `per_category` positive test-split comments per category."""
-    from training.data import load_all
-    from training.train import TrainConfig, prepare, split
+    from training.splits import card_config, card_sources, prepared_frame
+    from training.train import split
 
-    known = {f.name for f in fields(TrainConfig)}
-    config = TrainConfig(**{k: v for k, v in card.get("config", {}).items() if k in known})
-    sources = [s["name"] for s in card.get("sources", [])] or None
-    frame = prepare(load_all(data_dir, sources=sources, progress=False), progress=False)
-    test = frame[split(frame, config) == "test"].reset_index(drop=True)
+    frame = prepared_frame(data_dir, card_sources(card) or None)
+    test = frame[split(frame, card_config(card)) == "test"].reset_index(drop=True)
     picked: dict[int, None] = {}  # row index, in order of first pick
     for category in CATEGORIES:
         if category not in test:

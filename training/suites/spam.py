@@ -197,16 +197,11 @@ def run_streams(moderator: Moderator) -> dict[str, Any]:
 def _test_frame(data_dir: Path, card: dict[str, Any]) -> Any:
     """The model's test split, rebuilt from its card (sources, seed, fractions) as the
     obfuscation suite does."""
-    from dataclasses import fields
+    from training.splits import card_config, card_sources, prepared_frame
+    from training.train import split
 
-    from training.data import load_all
-    from training.train import TrainConfig, prepare, split
-
-    known = {f.name for f in fields(TrainConfig)}
-    config = TrainConfig(**{k: v for k, v in card.get("config", {}).items() if k in known})
-    sources = [s["name"] for s in card.get("sources", [])] or None
-    frame = prepare(load_all(data_dir, sources=sources, progress=False), progress=False)
-    return frame[split(frame, config) == "test"].reset_index(drop=True)
+    frame = prepared_frame(data_dir, card_sources(card) or None)
+    return frame[split(frame, card_config(card)) == "test"].reset_index(drop=True)
 
 
 def run_test_split(moderator: Moderator, data_dir: Path) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -124,16 +124,14 @@ def held_back_posts(
 
     Training merges exact duplicates (after normalisation) across sources before splitting, so
     a post's split is the split of its normalised text in that merged frame."""
-    from training.data import load_all
-    from training.train import TrainConfig, prepare, split
+    from training.splits import card_config, card_sources, prepared_frame
+    from training.train import split
 
-    known = {f.name for f in fields(TrainConfig)}
-    config = TrainConfig(**{k: v for k, v in card.get("config", {}).items() if k in known})
-    sources = [s["name"] for s in card.get("sources", [])]
+    sources = card_sources(card)
     if sources and "toxic_spans" not in sources:
         sources.append("toxic_spans")
-    frame = prepare(load_all(data_dir, sources=sources or None, progress=False), progress=False)
-    split_of = dict(zip(frame["norm"], split(frame, config), strict=True))
+    frame = prepared_frame(data_dir, sources or None)
+    split_of = dict(zip(frame["norm"], split(frame, card_config(card)), strict=True))
     return posts_in_splits(data_dir, split_of, splits)
 
 

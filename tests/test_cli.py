@@ -138,7 +138,9 @@ def test_train_on_commercial_licenses_only(
     ours.write_text("text,spam\nCheap watches at replica-shop dot biz,1\nGreat match report,0\n")
     args = ["train", "--data-dir", str(fixture_data), "--out", str(out), "--version", "c1"]
     result = runner.invoke(
-        main, [*args, "--license", "commercial", "--labels", str(ours), "--labels-weight", "2"]
+        main,
+        [*args, "--license", "commercial", "--labels", str(ours), "--labels-weight", "2"]
+        + ["--no-suites"],
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output[result.output.index("{") :])["site_labels"] == 2

@@ -32,10 +32,10 @@ from moderation.api.routes import (
 from moderation.api.security import authenticate, scope
 from moderation.auth import KeyStore, KeyVerifier
 from moderation.detectors import pii
+from moderation.model_policy import served_policy
 from moderation.observability import logs
 from moderation.observability import metrics as service_metrics
 from moderation.observability.collector import ServiceState
-from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.ingest import ReviewIngest
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
@@ -70,8 +70,9 @@ evidence behind each triggered category. Errors always have the shape
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; `settings` defaults to the environment's."""
     settings = settings or get_settings()
-    # Fail fast on a broken policy: before the server accepts a connection.
-    policy = load_policy(settings.policy_path)
+    # Fail fast on a broken policy (the site's, or the served version's): before the server
+    # accepts a connection.
+    policy = served_policy(settings)
     require_webhook_secret(settings)  # settings copied with model_copy skip their validators
 
     @asynccontextmanager

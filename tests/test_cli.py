@@ -60,8 +60,12 @@ def test_classify_stdin_to_stdout(runner: CliRunner) -> None:
     stdin = "".join(json.dumps({"id": str(i), "text": f"comment {i}"}) + "\n" for i in range(300))
     result = runner.invoke(main, ["classify", "-"], input=stdin)
     assert result.exit_code == 0, result.output
-    ids = [json.loads(line)["id"] for line in result.output.splitlines()]
-    assert ids == [str(i) for i in range(300)]
+    answers = [json.loads(line) for line in result.output.splitlines()]
+    assert [answer["id"] for answer in answers] == [str(i) for i in range(300)]
+    # Every line names the model and policy that scored it (the active version's own).
+    assert {(a["model_version"], a["policy_version"][:12]) for a in answers} == {
+        ("tiny-1", "v5-20261127+")
+    }
 
 
 def test_evaluate_a_labelled_file(runner: CliRunner, tmp_path: Path) -> None:

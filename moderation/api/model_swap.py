@@ -45,6 +45,12 @@ log = logging.getLogger("moderation.model")
 WARM_UP_TEXT = "Thanks for the article: more at https://example.org, or call 555-0100."
 
 
+def version_headers(model_version: str, policy_version: str) -> dict[str, str]:
+    """Headers naming the model and policy that scored an answer whose body has no room for
+    them (Perspective's and Coral's shapes are theirs)."""
+    return {"X-Model-Version": model_version, "X-Policy-Version": policy_version}
+
+
 class ReloadFailed(ModelError):
     """The active model could not be loaded; the previous one still serves."""
 

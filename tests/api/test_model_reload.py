@@ -16,12 +16,16 @@ import httpx2
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from moderation.api.app import create_app
 from moderation.api.deps import _moderator
 from moderation.model_channel import publish_reload
 from moderation.registry import set_active
 from moderation.settings import Settings
+from tests.api.test_coral import SECRET as CORAL_SECRET
+from tests.api.test_coral import coral_request, coral_signature
+from tests.api.test_coral import post as post_to_coral
 from tests.api.test_metrics import moved, scrape
 from tests.helpers import FLAG, POLICY, assert_error, copy_version, live_server, wait_for
 
@@ -284,3 +288,27 @@ def test_without_redis_the_route_reloads_this_worker_and_says_nobody_else_was_to
         body = client.post("/v1/model/reload").json()
         assert body["model_version"] == "tiny-2" and body["workers_notified"] is None
         assert "no Redis is configured" in body["warning"]
+
+
+def test_perspective_and_coral_answers_name_the_model_in_headers(
+    reload_settings: Settings, admin: dict[str, str], models: Path
+) -> None:
+    """Their body shapes are Perspective's and Coral's: the versions travel as headers, on a
+    Coral 204 (no opinion) too."""
+    coral_settings = reload_settings.model_copy(
+        update={"coral_signing_secret": SecretStr(CORAL_SECRET)}
+    )
+    analyze = {"comment": {"text": FLAG}, "requestedAttributes": {"TOXICITY": {}}}
+    civil = coral_request("Thanks for the thoughtful article, I learned a lot.")
+    signature = coral_signature(civil, CORAL_SECRET)
+    with serving(coral_settings, admin) as client:
+        for version, policy in (("tiny-1", "v5-20261127+"), ("tiny-2", "tiny-2-own+")):
+            set_active(models, version)
+            assert client.post("/v1/model/reload").status_code == 200
+            google = client.post("/v1alpha1/comments:analyze", json=analyze)
+            coral = post_to_coral(client, civil, signature)
+            assert google.status_code == 200, google.text
+            assert coral.status_code == 204, coral.text  # civil: no opinion, no body
+            for answer in (google, coral):
+                assert answer.headers["X-Model-Version"] == version
+                assert answer.headers["X-Policy-Version"].startswith(policy)

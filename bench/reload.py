@@ -4,14 +4,15 @@ between two model versions through `POST /v1/model/reload`.
     python bench/reload.py [--seconds 60] [--switches 4] [--clients 8] [--workers 2]
                            [--redis-url redis://127.0.0.1:6379/0] [--json out.json]
 
-The committed `models/` (v4-20261127 and v5-20261127) is copied to a temporary folder, which
-the server serves (development mode, loopback only, a fresh `bench-<hex>` Redis prefix whose
-keys are deleted afterwards). `--clients` threads post real comments (the hand-written
-evaluation sets) on keep-alive connections for `--seconds`; after the first quarter the
-version is flipped `--switches` times, evenly over the middle half: ACTIVE rewritten, then the
-route called (which loads in its worker, then tells the others over Redis). Prints requests,
-failures (must be 0), answers per version, p50/p99 latency before, during and after the
-switches, and for each switch the route's time and how long old-version answers kept coming.
+The committed active version and the newest other one in `models/` (v6-20261128 and
+v5-20261127) are copied to a temporary folder, which the server serves (development mode,
+loopback only, a fresh `bench-<hex>` Redis prefix whose keys are deleted afterwards).
+`--clients` threads post real comments (the hand-written evaluation sets) on keep-alive
+connections for `--seconds`; after the first quarter the version is flipped `--switches`
+times, evenly over the middle half: ACTIVE rewritten, then the route called (which loads in
+its worker, then tells the others over Redis). Prints requests, failures (must be 0), answers
+per version, p50/p99 latency before, during and after the switches, and for each switch the
+route's time and how long old-version answers kept coming.
 Not run by pytest.
 """
 
@@ -41,9 +42,7 @@ import redis
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from moderation.registry import set_active  # noqa: E402
-
-VERSIONS = ("v5-20261127", "v4-20261127")
+from moderation.registry import active_version, set_active, versions  # noqa: E402
 
 
 @dataclass
@@ -216,13 +215,16 @@ def main() -> None:
     args = parser.parse_args()
     prefix = f"bench-{uuid.uuid4().hex[:12]}"
     texts = comments()
+    # The committed active version and the newest other one.
+    active = active_version(REPO / "models")
+    pair = (active, [v for v in versions(REPO / "models") if v != active][-1])
     with tempfile.TemporaryDirectory(prefix="bench-reload-") as scratch:
         models, state = Path(scratch) / "models", Path(scratch) / "state"
         state.mkdir()
         models.mkdir()
-        for version in VERSIONS:
+        for version in pair:
             shutil.copytree(REPO / "models" / version, models / version)
-        set_active(models, VERSIONS[0])
+        set_active(models, pair[0])
         port = free_port()
         process = start_server(models, state, port, args, prefix)
         run, stop = Run(), threading.Event()
@@ -237,7 +239,7 @@ def main() -> None:
             time.sleep(quarter)
             gap = 2 * quarter / args.switches
             for k in range(args.switches):
-                target = VERSIONS[(k + 1) % 2]
+                target = pair[(k + 1) % 2]
                 at = time.monotonic()
                 set_active(models, target)
                 status, body = call(port, "POST", "/v1/model/reload")

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from moderation.api.app import create_app
 from moderation.api.deps import _moderator
 from moderation.model_channel import publish_reload
+from moderation.policy import DEFAULT_POLICY_PATH, load_policy
 from moderation.registry import set_active
 from moderation.settings import Settings
 from tests.api.test_coral import SECRET as CORAL_SECRET
@@ -30,6 +31,7 @@ from tests.api.test_metrics import moved, scrape
 from tests.helpers import FLAG, POLICY, assert_error, copy_version, live_server, wait_for
 
 OWN = POLICY.replace('version = "test-ingest"', 'version = "tiny-2-own"')
+DEFAULT = load_policy(DEFAULT_POLICY_PATH).version  # tiny-1's thresholds (tests/conftest.py)
 
 
 @pytest.fixture
@@ -88,7 +90,7 @@ def test_the_route_loads_the_active_model_and_answers_after_the_swap(
 ) -> None:
     before = scored_by(client)
     assert before["model_version"] == "tiny-1"
-    assert before["policy_version"].startswith("v5-20261127+lists.")
+    assert before["policy_version"].startswith(f"{DEFAULT}+lists.")
     set_active(models, "tiny-2")
 
     response = client.post("/v1/model/reload")
@@ -302,7 +304,7 @@ def test_perspective_and_coral_answers_name_the_model_in_headers(
     civil = coral_request("Thanks for the thoughtful article, I learned a lot.")
     signature = coral_signature(civil, CORAL_SECRET)
     with serving(coral_settings, admin) as client:
-        for version, policy in (("tiny-1", "v5-20261127+"), ("tiny-2", "tiny-2-own+")):
+        for version, policy in (("tiny-1", f"{DEFAULT}+"), ("tiny-2", "tiny-2-own+")):
             set_active(models, version)
             assert client.post("/v1/model/reload").status_code == 200
             google = client.post("/v1alpha1/comments:analyze", json=analyze)

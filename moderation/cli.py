@@ -188,7 +188,7 @@ def lists() -> None:
 @_errors_to_exit
 def lists_show(show_terms: bool) -> None:
     """Print the lists in force and the policy version they make."""
-    from moderation.policy import load_policy
+    from moderation.model_policy import served_policy
     from moderation.settings import get_settings, site_lists_dir
     from moderation.terms import ListStore
 
@@ -203,7 +203,7 @@ def lists_show(show_terms: bool) -> None:
         for term in term_list.terms if show_terms else []:
             rule = f" -> {term.category} ({term.action})" if term.category else ""
             click.echo(f"    {term.term}{rule}")
-    click.echo(f"policy version: {load_policy(settings.policy_path).version}+lists.{store.version}")
+    click.echo(f"policy version: {served_policy(settings).version}+lists.{store.version}")
 
 
 @lists.command("check")

@@ -108,15 +108,15 @@ def _serve(
 
     import uvicorn
 
+    from moderation.model_policy import served_policy
     from moderation.observability import logs
-    from moderation.policy import load_policy
     from moderation.queue.embedded import redis_for_serve
     from moderation.registry import load_bundle
     from moderation.settings import get_settings, site_lists_dir
     from moderation.terms import ListStore
 
     # Fail here, with a clear message, not in a worker.
-    load_policy(settings.policy_path)
+    served_policy(settings)
     load_bundle(settings.models_dir, settings.model_version)
     ListStore(site_lists_dir(settings))
     with redis_for_serve(settings) as embedded:

@@ -130,19 +130,28 @@ def load_policy(path: Path | None = None) -> Policy:
     """Read and validate a policy file; any problem raises `PolicyError` with a clear message."""
     path = path or DEFAULT_POLICY_PATH
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise PolicyError(f"policy file not found: {path}") from exc
     except OSError as exc:
         raise PolicyError(f"policy file {path} cannot be read: {exc}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise PolicyError(f"policy file {path} is not valid TOML: {exc}") from exc
+    return parse_policy(text, source=str(path))
+
+
+def parse_policy(text: str, *, source: str) -> Policy:
+    """Validate a policy's TOML text; `source` names it in error messages."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"policy file {source} is not valid TOML: {exc}") from exc
     if not isinstance(raw.get("categories", {}), dict):
-        raise PolicyError(f"policy file {path}: [categories] must be a table of categories")
+        raise PolicyError(f"policy file {source}: [categories] must be a table of categories")
     unknown = sorted(set(raw.get("categories", {})) - set(CATEGORIES))
     if unknown:
         raise PolicyError(
-            f"policy file {path} names unknown categories: {', '.join(unknown)}; "
+            f"policy file {source} names unknown categories: {', '.join(unknown)}; "
             f"the categories are: {', '.join(CATEGORIES)}",
             details={"unknown": unknown},
         )
@@ -150,7 +159,7 @@ def load_policy(path: Path | None = None) -> Policy:
         return Policy.model_validate(raw)
     except ValidationError as exc:
         problems = describe_validation_error(exc)
-        raise PolicyError(f"policy file {path} is invalid: {problems}") from exc
+        raise PolicyError(f"policy file {source} is invalid: {problems}") from exc
 
 
 POLICY_HEADER = (

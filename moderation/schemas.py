@@ -186,6 +186,37 @@ class ModelInfo(BaseModel):
     report_url: str | None = None
 
 
+class ReloadResult(BaseModel):
+    """The answer of `POST /v1/model/reload`: this worker serves `model_version` now."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "previous_version": "v4-20261127",
+                    "model_version": "v5-20261127",
+                    "policy_version": "v5-20261127+lists.9f8b0af6",
+                    "workers_notified": 3,
+                    "warning": None,
+                    "request_id": "5d0c2b6f8e1a4f7c",
+                }
+            ]
+        }
+    )
+
+    previous_version: str = Field(description="The model this worker served before.")
+    model_version: str = Field(description="The model this worker serves now.")
+    policy_version: str = Field(description="Its policy version plus the term lists' digest.")
+    workers_notified: int | None = Field(
+        description="Other workers that received the reload message (they each load the "
+        "active model, answering on the old one meanwhile); null when it could not be sent."
+    )
+    warning: str | None = Field(
+        default=None, description="Why no other worker was told, when `workers_notified` is null."
+    )
+    request_id: str | None = None
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str

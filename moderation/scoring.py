@@ -22,8 +22,9 @@ from moderation.evidence import WORD_CORE as WORD_CORE  # re-exported: perspecti
 from moderation.evidence import build_evidence
 from moderation.language import detect as detect_language
 from moderation.linear import LinearScorer
+from moderation.model_policy import served_policy
 from moderation.normalize import normalize, normalize_with_offsets
-from moderation.policy import Action, Policy, load_policy
+from moderation.policy import Action, Policy
 from moderation.registry import active_version, load_bundle, read_card
 from moderation.schemas import Evidence, Language, ModerationResult, Triggered
 from moderation.settings import Settings, get_settings, site_lists_dir
@@ -85,11 +86,14 @@ class Moderator:
         policy: Policy | None = None,
         settings: Settings | None = None,
         strict_lists: bool = True,
+        lists: ListStore | None = None,
     ) -> Moderator:
-        """Load the active (or named) model version, verified against its manifest.
+        """Load the active (or named) model version, verified against its manifest, with
+        `policy` or else the policy that version is served with (`model_policy`).
 
         `strict_lists=False` leaves a broken site term list out (logged) instead of failing:
-        for API workers, which `serve` has already checked and uvicorn may restart."""
+        for API workers, which `serve` has already checked and uvicorn may restart. `lists`:
+        a store already open (a hot reload keeps the one being watched)."""
         settings = settings or get_settings()
         models_dir = models_dir or settings.models_dir
         version = version or settings.model_version or active_version(models_dir)
@@ -98,11 +102,11 @@ class Moderator:
         return cls(
             bundle=bundle,
             version=version,
-            policy=policy or load_policy(settings.policy_path),
+            policy=policy or served_policy(settings, models_dir=models_dir, version=version),
             card=card,
             max_text_chars=settings.max_text_chars,
             max_evidence_spans=settings.max_evidence_spans,
-            lists=ListStore(site_lists_dir(settings), strict=strict_lists),
+            lists=lists or ListStore(site_lists_dir(settings), strict=strict_lists),
         )
 
     # -- public ---------------------------------------------------------------------------

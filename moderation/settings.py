@@ -37,7 +37,9 @@ class Settings(BaseSettings):
         description="Model registry: one folder per version plus the ACTIVE pointer file.",
     )
     model_version: str | None = Field(
-        default=None, description="Serve this model version instead of the one named in ACTIVE."
+        default=None,
+        description="Serve this model version instead of the one named in ACTIVE; reloads "
+        "then leave it in place.",
     )
     data_dir: Path | None = Field(
         default=None,
@@ -62,8 +64,8 @@ class Settings(BaseSettings):
     )
     policy_path: Path | None = Field(
         default=None,
-        description="Policy TOML overriding the shipped default"
-        " (moderation/policies/default.toml).",
+        description="The site's own policy TOML, read again at every model reload. Unset: the "
+        "served model version's own policy.toml, else moderation/policies/default.toml.",
     )
     lists_dir: Path | None = Field(
         default=None,

@@ -13,10 +13,12 @@ from fastapi.testclient import TestClient
 
 from moderation.api.app import create_app
 from moderation.auth import SCOPES, KeyStore
+from moderation.policy import DEFAULT_POLICY_PATH
 from moderation.queue import QueueKeys, ReviewQueue
 from moderation.queue.connection import connect
 from moderation.scoring import Moderator
 from moderation.settings import REPO_DIR, Settings, get_settings
+from tests.helpers import set_version_files
 
 FIXTURE_DATA = Path(__file__).resolve().parent / "fixtures" / "data"
 SHIPPED_MODELS = REPO_DIR / "models"
@@ -36,6 +38,10 @@ def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     models = tmp_path_factory.mktemp("models")
     config = TrainConfig(word_min_df=1, char_min_df=1, progress=False, suites=False)
     run_training(FIXTURE_DATA, models, version="tiny-1", config=config, activate=True)
+    # A version is served with its own policy.toml (moderation.model_policy); the tests were
+    # written against the packaged default's thresholds, so tiny-1 carries those.
+    default = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    set_version_files(models, "tiny-1", {"policy.toml": default})
     return models
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from moderation.normalize import Normalized
+from moderation.registry import MANIFEST_FILE, sha256_file
 
 # Every category flags at 0.5 and only profanity rejects, so the tiny test model gives each
 # decision on a text we choose.
@@ -93,3 +97,26 @@ def dead_redis() -> Any:
     from redis.retry import Retry
 
     return redis.Redis(port=free_port(), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+
+
+def set_version_files(models: Path, version: str, files: dict[str, str]) -> None:
+    """Write text `files` into model version `version` and its manifest's hashes, as
+    `moderation train` would have written them."""
+    folder = models / version
+    manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        manifest["files"][name] = sha256_file(folder / name)
+    manifest["version"] = version
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def copy_version(models: Path, source: str, target: str, *, policy: str | None = None) -> None:
+    """Model version `source` copied as `target` (the same model under another name), with
+    `policy` as its policy.toml when given; card and manifest name `target`."""
+    shutil.copytree(models / source, models / target)
+    card = json.loads((models / target / "card.json").read_text(encoding="utf-8"))
+    files = {"card.json": json.dumps({**card, "version": target}, indent=2) + "\n"}
+    if policy is not None:
+        files["policy.toml"] = policy
+    set_version_files(models, target, files)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from moderation.categories import CATEGORIES
 from moderation.cli import main
+from moderation.policy import DEFAULT_POLICY_PATH, load_policy
 from moderation.settings import get_settings
 from training.suites import SUITES
 
@@ -60,8 +61,13 @@ def test_classify_stdin_to_stdout(runner: CliRunner) -> None:
     stdin = "".join(json.dumps({"id": str(i), "text": f"comment {i}"}) + "\n" for i in range(300))
     result = runner.invoke(main, ["classify", "-"], input=stdin)
     assert result.exit_code == 0, result.output
-    ids = [json.loads(line)["id"] for line in result.output.splitlines()]
-    assert ids == [str(i) for i in range(300)]
+    answers = [json.loads(line) for line in result.output.splitlines()]
+    assert [answer["id"] for answer in answers] == [str(i) for i in range(300)]
+    # Every line names the model and policy that scored it (tiny-1's: the packaged default's).
+    default = load_policy(DEFAULT_POLICY_PATH).version
+    assert {(a["model_version"], a["policy_version"].split("+")[0]) for a in answers} == {
+        ("tiny-1", default)
+    }
 
 
 def test_evaluate_a_labelled_file(runner: CliRunner, tmp_path: Path) -> None:

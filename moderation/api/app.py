@@ -15,6 +15,8 @@ from moderation.api.access_log import AccessLog
 from moderation.api.errors import install_error_handlers
 from moderation.api.errors_doc import AUTH_RESPONSES
 from moderation.api.middleware import RequestContext
+from moderation.api.model_reload import ReloadChannel
+from moderation.api.model_swap import ModelSwapper
 from moderation.api.rate_limits import RateLimits
 from moderation.api.routes import (
     appeals,
@@ -32,17 +34,16 @@ from moderation.api.routes import (
 from moderation.api.security import authenticate, scope
 from moderation.auth import KeyStore, KeyVerifier
 from moderation.detectors import pii
+from moderation.model_policy import served_policy
 from moderation.observability import logs
 from moderation.observability import metrics as service_metrics
 from moderation.observability.collector import ServiceState
-from moderation.policy import load_policy
 from moderation.queue import close_queue, open_queue
 from moderation.queue.ingest import ReviewIngest
 from moderation.queue.models import MAX_APPEAL_MESSAGE_CHARS
 from moderation.queue.spool import Spool
 from moderation.queue.webhook import start_deliverer
 from moderation.repeats import open_tracker
-from moderation.scoring import Moderator
 from moderation.settings import Settings, get_settings, require_webhook_secret
 
 log = logging.getLogger("moderation.api")
@@ -70,15 +71,15 @@ evidence behind each triggered category. Errors always have the shape
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; `settings` defaults to the environment's."""
     settings = settings or get_settings()
-    # Fail fast on a broken policy: before the server accepts a connection.
-    policy = load_policy(settings.policy_path)
+    # Fail fast on a broken policy (the site's, or the served version's): before the server
+    # accepts a connection. The lifespan reads it again, as every reload does.
+    served_policy(settings)
     require_webhook_secret(settings)  # settings copied with model_copy skip their validators
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        moderator = app.state.moderator = Moderator.load(
-            settings=settings, policy=policy, strict_lists=False
-        )
+        swapper = app.state.model_swapper = ModelSwapper(app.state, settings)
+        moderator = swapper.start()  # app.state.moderator; hot reloads replace it
         if moderator.lists is not None:
             moderator.lists.start_watching()  # reloads off the request path
         normalize.warm_up()
@@ -104,14 +105,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.repeats = open_tracker(settings, app.state.queue and app.state.queue.client)
         # Sends moderator outcomes from the Redis outbox, in a thread of its own.
         app.state.webhook = start_deliverer(settings, app.state.queue and app.state.queue.client)
-        versions = (moderator.model_version, moderator.policy_version)
-        service_metrics.model_loaded(*versions)
-        log.info("model %s and policy %s loaded", *versions)
+        # Every worker follows promotions: a message on the reload channel loads ACTIVE.
+        if settings.redis_url:
+            app.state.reload_channel = ReloadChannel(settings, swapper, app.state.queue)
+            app.state.reload_channel.start()
         yield
-        service_metrics.model_unloaded(*versions)
-        if moderator.lists is not None:
-            moderator.lists.stop_watching()
-        app.state.moderator = None
+        if app.state.reload_channel is not None:
+            await app.state.reload_channel.stop()
+            app.state.reload_channel = None
+        swapper.stop()
         app.state.repeats = None
         if app.state.webhook is not None:  # waits for a delivery in flight, off the loop
             await asyncio.to_thread(app.state.webhook.stop)
@@ -137,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.keys = KeyVerifier(None)
     app.state.rate_limits = RateLimits(None, settings)
     app.state.moderator = None
+    app.state.model_swapper = None
+    app.state.reload_channel = None
     app.state.queue = None
     app.state.repeats = None
     app.state.ingest = ReviewIngest(None, None, audit_sample_rate=0.0)

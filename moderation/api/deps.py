@@ -1,5 +1,5 @@
 """Dependency aliases for routes: `IngestDep`, `ModeratorDep`, `QueueDep`, `RateLimitsDep`,
-`RepeatsDep`, `SettingsDep`."""
+`RepeatsDep`, `SettingsDep`, `SwapperDep`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from moderation.api.model_swap import ModelSwapper
 from moderation.api.rate_limits import RateLimits
 from moderation.errors import ModelError, QueueUnavailable
 from moderation.queue.ingest import ReviewIngest
@@ -21,6 +22,13 @@ def _moderator(request: Request) -> Moderator:
     if moderator is None:
         raise ModelError("no model is loaded")
     return moderator
+
+
+def _swapper(request: Request) -> ModelSwapper:
+    swapper: ModelSwapper | None = getattr(request.app.state, "model_swapper", None)
+    if swapper is None:
+        raise ModelError("no model is loaded")
+    return swapper
 
 
 def _settings(request: Request) -> Settings:
@@ -57,3 +65,4 @@ ModeratorDep = Annotated[Moderator, Depends(_moderator)]
 QueueDep = Annotated[ReviewQueue, Depends(_queue)]
 RepeatsDep = Annotated[RepeatTracker | None, Depends(_repeats)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+SwapperDep = Annotated[ModelSwapper, Depends(_swapper)]

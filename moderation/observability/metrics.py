@@ -69,6 +69,13 @@ MODEL_LOADED = Gauge(
     multiprocess_mode="livesum",
 )
 
+MODEL_RELOADS = Counter(
+    "moderation_model_reloads",
+    "Hot reloads of the model, by result (loaded; failed: the old model still serves; "
+    "ignored: MODERATION_MODEL_VERSION pins the version).",
+    ["result"],
+)
+
 
 def multiprocess_dir() -> str | None:
     """The folder the workers share their figures in, or None (one process)."""
@@ -100,6 +107,11 @@ def model_loaded(model_version: str, policy_version: str) -> None:
 
 def model_unloaded(model_version: str, policy_version: str) -> None:
     MODEL_LOADED.labels(model_version=model_version, policy_version=policy_version).dec()
+
+
+def count_reload(result: str) -> None:
+    """One hot reload: `loaded`, `failed` or `ignored`."""
+    MODEL_RELOADS.labels(result=result).inc()
 
 
 def process_stopping() -> None:

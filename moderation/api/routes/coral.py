@@ -1,7 +1,9 @@
 """`POST /v1/integrations/coral`: Coral Talk's external moderation phase.
 
 The signature is checked on the raw bytes before anything is parsed or scored; with no
-signing secret configured every request is refused. Scoring runs in the threadpool.
+signing secret configured every request is refused. Scoring runs in the threadpool. Every
+answer, 204 included, names the model and policy in `X-Model-Version` and `X-Policy-Version`
+(Coral's answer shape has no room for them).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from moderation.api.deps import ModeratorDep, SettingsDep
 from moderation.api.errors_doc import ERROR_RESPONSES, inline_schema
+from moderation.api.model_swap import version_headers
 from moderation.errors import ModerationError
 from moderation.integrations import coral
 from moderation.observability.decisions import record_decisions
@@ -100,6 +103,8 @@ def coral_phase(
     else:
         texts = [coral.comment_text(payload.comment.body)] if settings.log_comment_text else None
         record_decisions([result], texts, log_text=settings.log_comment_text, **coral_fields)
+    scored_by = result or moderator  # nothing scored: the model that would have
+    headers = version_headers(scored_by.model_version, scored_by.policy_version)
     if answer is None:
-        return Response(status_code=204)
-    return JSONResponse(answer.to_json())
+        return Response(status_code=204, headers=headers)
+    return JSONResponse(answer.to_json(), headers=headers)

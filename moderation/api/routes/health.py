@@ -42,6 +42,14 @@ def readyz(request: Request) -> JSONResponse:
                 body["webhook"]["outbox"] = outbox_stats(queue.client, queue.keys.prefix)
             except RedisError as exc:
                 body["webhook"]["outbox"] = {"error": type(exc).__name__}
+    swapper = getattr(request.app.state, "model_swapper", None)
+    if swapper is not None:  # a failed reload leaves the old model serving: never "not ready"
+        channel = getattr(request.app.state, "reload_channel", None)
+        body["model_reload"] = {
+            "pinned_version": swapper.pinned,
+            "channel": "off" if channel is None else "subscribed" if channel.subscribed else "down",
+            "last": swapper.last,
+        }
     if moderator is not None and moderator.lists is not None:
         # A broken site list file does not stop scoring (the lists that read fine are in
         # force), but the operator should see it.

@@ -8,7 +8,8 @@ Every error on these routes is in Google's shape (`integrations.perspective_prot
 in ours: the body is read, parsed and validated here, not by FastAPI, and nothing escapes to
 the app's error handlers. The API key may come as `Authorization: Bearer` or as the `key`
 query parameter Perspective clients send; it needs the `moderate` scope (the Discovery
-document needs none). Scoring runs in the threadpool.
+document needs none). Scoring runs in the threadpool. An answer names the model and
+policy that scored it in the `X-Model-Version` and `X-Policy-Version` headers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, SecurityScopes
 
 from moderation.api.errors_doc import inline_schema
 from moderation.api.middleware import Refusal
+from moderation.api.model_swap import version_headers
 from moderation.api.rate_limits import RateLimited
 from moderation.api.security import bearer, principal_for
 from moderation.auth import AuthUnavailable, Forbidden, Unauthorized
@@ -128,7 +130,9 @@ def analyze(
     except Exception:
         log.exception("perspective analyze failed")  # the line carries the request id
         return _error(perspective_protocol.internal())
-    return JSONResponse(answer)
+    return JSONResponse(
+        answer, headers=version_headers(moderator.model_version, moderator.policy_version)
+    )
 
 
 # -- Discovery, and the methods not served ----------------------------------------------------

@@ -145,8 +145,16 @@ def test_train_on_commercial_licenses_only(
     args = ["train", "--data-dir", str(fixture_data), "--out", str(out), "--version", "c1"]
     result = runner.invoke(
         main,
-        [*args, "--license", "commercial", "--labels", str(ours), "--labels-weight", "2"]
-        + ["--no-suites"],
+        [
+            *args,
+            "--license",
+            "commercial",
+            "--labels",
+            str(ours),
+            "--labels-weight",
+            "2",
+            "--no-suites",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output[result.output.index("{") :])["site_labels"] == 2

@@ -5,7 +5,8 @@
 
 Runs `--clients` threads posting real comments (the hand-written evaluation sets in
 `training/eval/`) to `POST /v1/moderate` on keep-alive connections for `--seconds`, or until
-`--until-version` has answered for 5 s. Meanwhile promote or roll back in another terminal
+the service has switched to `--until-version` (another version answered first, then
+only it for 5 s). Meanwhile promote or roll back in another terminal
 (`moderation models promote V`, `moderation models rollback`, `POST /v1/model/reload`).
 Prints the requests, the failures (anything but 200, and connection errors: must be 0), the
 answers per model version with the first and last second each was seen, and how long the two
@@ -78,6 +79,15 @@ def client(
             )
 
 
+def _settled(answers: list[Answer], version: str, elapsed: float) -> bool:
+    """Whether the service switched to `version`: another version answered first, and every
+    answer of the last 5 s came from `version`."""
+    if elapsed < 5 or all(a.version in (version, None) for a in answers):
+        return False
+    recent = [a.version for a in answers if a.at >= elapsed - 5]
+    return bool(recent) and all(v == version for v in recent)
+
+
 def summarise(answers: list[Answer], seconds: float) -> dict[str, object]:
     versions: dict[str, dict[str, float | int]] = {}
     for a in answers:
@@ -130,10 +140,8 @@ def main() -> int:
     last_print = 0.0
     while (elapsed := time.monotonic() - start) < args.seconds:
         time.sleep(0.25)
-        if args.until_version:
-            seen = [a.at for a in list(answers) if a.version == args.until_version]
-            if seen and elapsed - min(seen) >= 5:
-                break
+        if args.until_version and _settled(list(answers), args.until_version, elapsed):
+            break
         if elapsed - last_print >= 5:
             last_print = elapsed
             recent = Counter(a.version for a in list(answers) if a.at >= elapsed - 5)

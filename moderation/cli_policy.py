@@ -17,7 +17,8 @@ import click
 
 from moderation.cli_common import cli_queue, errors_to_exit, load_moderator, parse_since
 from moderation.errors import InvalidInput
-from moderation.policy import DEFAULT_POLICY_PATH, Policy, load_policy, policy_toml
+from moderation.model_policy import served_policy, served_policy_file
+from moderation.policy import Policy, policy_toml
 
 if TYPE_CHECKING:
     from moderation.settings import Settings
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
 
 VERSION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
 SUGGESTED = "+suggested."
-
-
-def served_policy(settings: Settings) -> tuple[Policy, Path]:
-    """The policy the service serves now, and its file."""
-    path = settings.policy_path or DEFAULT_POLICY_PATH
-    return load_policy(settings.policy_path), path
 
 
 def default_version(current: str, now: datetime) -> str:
@@ -107,7 +102,11 @@ def suggest(
     from training.thresholds import Targets, suggest_policy, suggested_policy
 
     settings = get_settings()
-    current, current_path = served_policy(settings)
+    moderator = load_moderator(model)
+    # The policy served with the model that scores the sample: the thresholds a site would
+    # replace (its own MODERATION_POLICY_PATH, else that version's policy.toml).
+    current = served_policy(settings, version=moderator.model_version)
+    current_path = served_policy_file(settings, version=moderator.model_version)
     version = version or default_version(current.version, datetime.now(UTC))
     if not VERSION_RE.fullmatch(version):
         raise InvalidInput(f"invalid version {version!r}: letters, digits, '.', '_', '+', '-'")
@@ -117,7 +116,6 @@ def suggest(
         reject_precision=target_precision, flag_recall=target_recall, min_positives=min_positives
     )
     sample = _sample(label_files, since_ms=parse_since(since), settings=settings)
-    moderator = load_moderator(model)
     scores = moderator.score_texts(sample.texts)
     found = suggest_policy(sample.labels, scores, sample.weights, current=current, targets=targets)
     description = (

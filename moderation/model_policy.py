@@ -49,3 +49,17 @@ def served_policy(
     models_dir = models_dir or settings.models_dir
     version = version or settings.model_version or active_version(models_dir)
     return read_policy(models_dir, version) or load_policy(DEFAULT_POLICY_PATH)
+
+
+def served_policy_file(
+    settings: Settings, *, models_dir: Path | None = None, version: str | None = None
+) -> Path:
+    """The file `served_policy` reads for `version` (for messages and `diff` hints)."""
+    if settings.policy_path is not None:
+        return settings.policy_path
+    models_dir = models_dir or settings.models_dir
+    version = version or settings.model_version or active_version(models_dir)
+    manifest = read_manifest(models_dir, version)
+    if POLICY_FILE in manifest["files"]:
+        return models_dir / version / POLICY_FILE
+    return DEFAULT_POLICY_PATH

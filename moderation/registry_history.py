@@ -82,8 +82,12 @@ def active_chain(records: list[dict[str, Any]]) -> list[str]:
     chain: list[str] = []
     for record in records:
         old, new = record.get("from"), record.get("to")
-        if record.get("action") == "rollback" and chain and chain[-1] == old:
-            chain.pop()
+        if record.get("action") == "rollback":
+            # A rollback leaves the version it left; one made active outside the registry
+            # (`train --activate`) was never on the chain and must not join it, or the next
+            # rollback would return to it.
+            if chain and chain[-1] == old:
+                chain.pop()
         elif old and (not chain or chain[-1] != old):
             chain.append(old)
         if new and (not chain or chain[-1] != new):

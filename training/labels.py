@@ -30,6 +30,7 @@ from moderation.errors import InvalidInput
 from moderation.normalize import normalize
 from moderation.registry import sha256_file
 from training.data import load_labelled_file
+from training.sources.common import text_group
 
 AUDIT_KIND = "audit"
 EXPORT_COLUMNS = ("kinds", "outcome", "decided_at")
@@ -59,10 +60,9 @@ def kinds_of(value: Any) -> list[str]:
 
 
 def load_label_file(path: Path | str) -> tuple[pd.DataFrame, bool]:
-    """One file as loader rows plus an `audit` column; also whether it is a queue export.
-
-    A queue export's rows are grouped by comment id and keep only each comment's latest
-    decision; a generic file's rows are all kept (its `group` column, if any, groups them)."""
+    """One file as loader rows plus `audit`, `decided_at` and `comment` columns; also whether
+    it is a queue export. A generic file's rows have no comment key (each row stands alone;
+    its `group` column, if any, groups them); `load_site_labels` keeps one row per comment."""
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"labels file not found: {path}")
@@ -72,13 +72,26 @@ def load_label_file(path: Path | str) -> tuple[pd.DataFrame, bool]:
     export = all(column in frame.columns for column in EXPORT_COLUMNS)
     if not export:
         frame = frame.drop(columns=[c for c in frame.columns if c in EXTRA_COLUMNS])
-        return frame.assign(audit=False), False
+        return frame.assign(audit=False, decided_at="", comment=None), False
     frame["audit"] = [AUDIT_KIND in kinds_of(k) for k in frame["kinds"]]
-    if "comment_id" in frame.columns:
-        frame["group"] = [f"{frame['source'].iat[0]}:{c}" for c in frame["comment_id"]]
-    frame = frame.sort_values("decided_at", kind="stable", key=lambda s: s.astype(str))
-    frame = frame.drop_duplicates("group", keep="last")
-    return frame.drop(columns=[c for c in EXTRA_COLUMNS if c in frame]).reset_index(drop=True), True
+    ids = frame["comment_id"] if "comment_id" in frame.columns else pd.Series([None] * len(frame))
+    # A row without a comment id stands for its text: two such rows of one text are one comment.
+    frame["comment"] = [
+        str(c) if isinstance(c, str) and c.strip() else text_group(t)
+        for c, t in zip(ids, frame["text"], strict=True)
+    ]
+    frame["group"] = "site:comment:" + frame["comment"]
+    frame["decided_at"] = frame["decided_at"].astype(str)
+    return frame.drop(columns=[c for c in ("kinds", "outcome", "comment_id") if c in frame]), True
+
+
+def _latest_per_comment(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each exported comment's latest decision, across every file (a re-decision after an
+    appeal may sit in a later export); rows without a comment key all stay."""
+    keyed = rows[rows["comment"].notna()].sort_values("decided_at", kind="stable")
+    keyed = keyed.drop_duplicates("comment", keep="last")
+    rows = pd.concat([keyed, rows[rows["comment"].isna()]]).sort_index()
+    return rows.drop(columns=["comment", "decided_at"])
 
 
 def load_site_labels(paths: Sequence[Path | str], *, weight: float) -> SiteLabels:
@@ -95,7 +108,7 @@ def load_site_labels(paths: Sequence[Path | str], *, weight: float) -> SiteLabel
                 "name": Path(path).name,
                 "sha256": sha256_file(Path(path)),
                 "kind": "queue export" if export else "labelled file",
-                "rows": len(frame),
+                "rows": int(frame["comment"].nunique()) if export else len(frame),
                 "audit_rows": int(frame["audit"].sum()),
                 "positives": {c: int((frame[c] == 1).sum()) for c in CATEGORIES},
             }
@@ -104,7 +117,7 @@ def load_site_labels(paths: Sequence[Path | str], *, weight: float) -> SiteLabel
     if not frames:
         empty = pd.DataFrame(columns=["text", "source", "group", *CATEGORIES, "audit", "weight"])
         return SiteLabels(train=empty, audit=empty.drop(columns="weight"), files=files)
-    rows = pd.concat(frames, ignore_index=True)
+    rows = _latest_per_comment(pd.concat(frames, ignore_index=True))
     rows["norm"] = [normalize(t) for t in rows["text"]]
     audit = rows[rows["audit"]].drop_duplicates("norm", keep="last")
     train = rows[~rows["audit"] & ~rows["norm"].isin(set(audit["norm"]))]

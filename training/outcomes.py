@@ -167,7 +167,20 @@ def build_sample(
 def _rates(rows: pd.DataFrame) -> list[float]:
     if "audit_rate" not in rows:
         return [float("nan")] * len(rows)
-    return [float("nan") if pd.isna(r) else float(r) for r in rows["audit_rate"]]
+    rates = []
+    for number, value in enumerate(rows["audit_rate"], start=1):
+        try:
+            rate = float("nan") if pd.isna(value) else float(value)
+        except (TypeError, ValueError):
+            rate = -1.0
+        if not (np.isnan(rate) or 0.0 < rate <= 1.0):
+            # A weight of 1/rate: 0 would be infinite, anything else is no sampling rate.
+            raise InvalidInput(
+                f"row {number}: audit_rate must be a number in (0, 1], got {value!r}",
+                details={"row": number, "column": "audit_rate"},
+            )
+        rates.append(rate)
+    return rates
 
 
 def _strata(
@@ -208,7 +221,10 @@ def read_exports(paths: Sequence[Path | str], *, since_ms: int | None = None) ->
             )
         frames.append(frame)
     rows = pd.concat(frames, ignore_index=True)
-    decided = pd.to_datetime(rows["decided_at"], utc=True, format="ISO8601")
+    try:
+        decided = pd.to_datetime(rows["decided_at"], utc=True, format="ISO8601")
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"decided_at must be ISO 8601 date-times: {exc}") from exc
     rows = rows.assign(decided_ms=decided.astype("int64") // 1_000_000)
     if since_ms is not None:
         rows = rows[rows["decided_ms"] >= since_ms]

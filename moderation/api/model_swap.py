@@ -129,7 +129,9 @@ class ModelSwapper:
             try:
                 moderator = await asyncio.to_thread(self._load, lists=previous.lists)
             except Exception as exc:
-                self._record("failed", previous.model_version, str(exc))
+                # /readyz is open: it shows the error's code; the message (paths, hashes) goes
+                # to the log and to the admin route's answer.
+                self._record("failed", previous.model_version, getattr(exc, "code", "error"))
                 log.error(
                     "model reload (%s) failed, still serving %s: %s",
                     reason,

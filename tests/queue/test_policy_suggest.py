@@ -183,3 +183,29 @@ def test_an_empty_queue_or_a_plain_labelled_file_is_refused(tmp_path: Path) -> N
     plain.write_text("text,spam\nbuy now,1\nnice piece,0\n", encoding="utf-8")
     code, output = suggest("--labels", str(plain))
     assert code == 2 and "labels.csv is not a queue export" in output
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("audit_rate", 0, "row 1: audit_rate must be a number in (0, 1], got 0"),
+        ("audit_rate", "often", "row 1: audit_rate must be a number in (0, 1], got 'often'"),
+        ("decided_at", "last tuesday", "decided_at must be ISO 8601 date-times"),
+    ],
+)
+def test_a_broken_export_is_one_clear_error(
+    tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    row = {
+        "text": "buy now",
+        **dict.fromkeys(CATEGORIES, 0),
+        "comment_id": "c1",
+        "outcome": "approve",
+        "decided_at": "2026-11-28T01:00:00Z",
+        "kinds": ["audit"],
+        "audit_rate": 0.1,
+    }
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({**row, field: value}) + "\n", encoding="utf-8")
+    code, output = suggest("--labels", str(path))
+    assert code == 2 and message in output and "Traceback" not in output

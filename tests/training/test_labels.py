@@ -103,7 +103,7 @@ def test_export_keeps_the_latest_decision_per_comment_and_splits_off_audit(expor
     assert all(math.isnan(unlabelled[c]) for c in CATEGORIES)  # reject without labels: unknown
     assert (site.train["weight"] == 3.0).all()
     assert site.audit.loc[site.audit["text"].str.startswith("Buy"), "spam"].iat[0] == 1.0
-    assert set(site.train["group"]) == {"site:export:c1", "site:export:c4"}
+    assert set(site.train["group"]) == {"site:comment:c1", "site:comment:c4"}
     [described] = site.files
     assert described["kind"] == "queue export"
     assert (described["rows"], described["audit_rows"]) == (4, 2)
@@ -188,3 +188,41 @@ def test_training_with_site_labels(export: Path, tmp_path: Path) -> None:
     markdown = (tmp_path / "models" / "site-1" / "card.md").read_text()
     assert "The moderators' audit sample (2 items" in markdown
     assert "`export.jsonl` (queue export, 4 rows)" in markdown
+
+
+def test_a_comment_redecided_in_a_later_export_keeps_that_decision(tmp_path: Path) -> None:
+    """Appeals land in later exports: the latest decision wins across files, and rows of a
+    hand-made export without comment ids stand for their texts rather than collapsing."""
+    november = write_jsonl(
+        tmp_path / "nov.jsonl",
+        [
+            export_row(
+                "you absolute muppet",
+                comment="c1",
+                outcome="reject",
+                labels=("discourtesy",),
+                at="2026-11-20T10:00:00+00:00",
+                kinds="flag",
+            )
+        ],
+    )
+    december = write_jsonl(
+        tmp_path / "dec.jsonl",
+        [
+            export_row(
+                "you absolute muppet",
+                comment="c1",
+                outcome="approve",
+                at="2026-12-02T10:00:00+00:00",
+                kinds="flag,appeal",
+            ),
+            *(
+                {**export_row(text, comment="", outcome="approve", at="2026-12-01", kinds="flag")}
+                for text in ("first unlabelled-id comment", "second unlabelled-id comment")
+            ),
+        ],
+    )
+    site = load_site_labels([december, november], weight=1.0)
+    muppet = site.train[site.train["text"] == "you absolute muppet"]
+    assert len(muppet) == 1 and muppet["discourtesy"].iat[0] == 0.0
+    assert len(site.train) == 3

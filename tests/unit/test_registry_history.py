@@ -54,6 +54,10 @@ def record(action: str, old: str | None, new: str) -> dict[str, str | None]:
             ["a", "b", "x", "c"],
         ),
         ([record("promote", None, "a")], ["a"]),  # the first promotion of an empty registry
+        (  # `train --activate` set x; rolling back from it must not put x on the chain
+            [record("promote", "a", "b"), record("rollback", "x", "b")],
+            ["a", "b"],
+        ),
     ],
 )
 def test_active_chain_replays_promotions_and_rollbacks(

@@ -44,14 +44,14 @@ def load_moderator(model: str | None = None) -> Any:
 
 
 def load_with_own_policy(version: str) -> Any:
-    """A version with the thresholds it was trained with (its folder's policy.toml) rather
+    """A version with the thresholds it was trained with (its verified policy.toml) rather
     than the site's policy: what comparing two models needs."""
-    from moderation.policy import load_policy
+    from moderation.model_policy import own_policy
     from moderation.scoring import Moderator
     from moderation.settings import get_settings
 
     settings = get_settings()
-    policy = load_policy(settings.models_dir / version / "policy.toml")
+    policy = own_policy(settings.models_dir, version)
     return Moderator.load(version=version, settings=settings, policy=policy)
 
 

@@ -48,6 +48,12 @@ def served_policy(
         return load_policy(settings.policy_path)
     models_dir = models_dir or settings.models_dir
     version = version or settings.model_version or active_version(models_dir)
+    return own_policy(models_dir, version)
+
+
+def own_policy(models_dir: Path, version: str) -> Policy:
+    """The thresholds `version` was trained with (its verified policy.toml), else the packaged
+    default: what comparing two models judges each by, whatever the site serves."""
     return read_policy(models_dir, version) or load_policy(DEFAULT_POLICY_PATH)
 
 

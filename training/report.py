@@ -26,7 +26,8 @@ from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
 from moderation.categories import CATEGORIES, Category
 from moderation.errors import ModelError, ModerationError
-from moderation.policy import Policy, load_policy
+from moderation.model_policy import own_policy
+from moderation.policy import Policy
 from moderation.registry import REPORT_FILE, active_version, load_bundle
 from moderation.scoring import Moderator
 from training.calibration import reliability
@@ -68,7 +69,7 @@ def score_baseline(models_dir: Path, texts: list[str]) -> Baseline:
         return Baseline(None, problem=exc.message)
     try:
         bundle, version = load_bundle(models_dir, version)
-        policy = load_policy(models_dir / version / "policy.toml")
+        policy = own_policy(models_dir, version)
     except ModerationError as exc:
         problem = f"the active model {version} cannot be loaded: {exc.message}"
         return Baseline(version, problem=problem)

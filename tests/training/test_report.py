@@ -94,7 +94,16 @@ def test_a_second_version_is_compared_with_the_active_one(
 
     models = tmp_path / "models"
     shutil.copytree(tiny_models_dir, models)
-    config = TrainConfig(word_min_df=1, char_min_df=1, progress=False, suites=False, c=0.5)
+    # No grammar rows: the report needs a second model, not a good one (seconds, not ten).
+    config = TrainConfig(
+        word_min_df=1,
+        char_min_df=1,
+        progress=False,
+        suites=False,
+        c=0.5,
+        identity_augmentation=False,
+        spam_augmentation=False,
+    )
     card = run_training(FIXTURE_DATA, models, version="tiny-2", config=config)
     assert card["report"] == {"file": "report.html", "baseline": "tiny-1"}
     assert "(diff against tiny-1)" in (models / "tiny-2" / "card.md").read_text()

@@ -39,6 +39,7 @@ from tqdm import tqdm
 from moderation.categories import CATEGORIES
 from moderation.scoring import Moderator
 from training.evaluate import MIN_PER_CLASS, evaluate_scores
+from training.labels import site_text_hashes, text_hash
 from training.splits import card_config, card_sources, rebuilt_test_split
 
 AUC, RECALL = "auc", "recall"
@@ -293,6 +294,14 @@ def run_gate(
         result.checks += suite_checks(
             old, new, suites=suites, data_dir=data_dir, margins=margins, progress=progress
         )
+    trained_on = site_text_hashes(new.card, "train")
+    if audit is not None and trained_on:
+        seen = audit["text"].map(text_hash).isin(trained_on)
+        if seen.any():
+            result.notes.append(
+                f"{int(seen.sum())} audit items left out: {new.model_version} trained on their text"
+            )
+            audit = audit[~seen].reset_index(drop=True)
     if audit is not None and not audit.empty:
         result.sizes["audit"] = len(audit)
         result.checks += labelled_checks(

@@ -18,6 +18,7 @@ across sources means here: the site's standard wins over a stranger's annotation
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,13 +140,35 @@ def prefer_site_labels(public: pd.DataFrame, site: SiteLabels) -> pd.DataFrame:
     return public[keep].reset_index(drop=True)
 
 
+def norm_hash(norm: str) -> str:
+    """A short stable digest of a normalised text, for the card's lists of the site texts a
+    version trained on or held out (the texts themselves stay out of the card)."""
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def text_hash(text: str) -> str:
+    """`norm_hash` of a raw comment."""
+    return norm_hash(normalize(text))
+
+
+def site_text_hashes(card: dict[str, Any], part: str) -> set[str]:
+    """The digests a card records for its site rows: `part` is "train" or "audit"."""
+    return set((card.get("site_labels") or {}).get("text_hashes", {}).get(part, []))
+
+
 def describe_site_labels(site: SiteLabels, *, weight: float) -> dict[str, Any]:
-    """The model card's entry for the site's data."""
+    """The model card's entry for the site's data, with digests of its texts: the gate drops
+    them from the public test split it rebuilds (training dropped those public rows) and from
+    the audit sample it measures on (a text this version trained on says nothing of it)."""
     return {
         "license": SITE_LICENSE,
         "weight": weight,
         "train_rows": len(site.train),
         "audit_rows": len(site.audit),
+        "text_hashes": {
+            "train": sorted({text_hash(t) for t in site.train["text"]}),
+            "audit": sorted({text_hash(t) for t in site.audit["text"]}),
+        },
         "files": site.files,
         "how": "rows labelled by the site (queue exports and labelled files) join the training "
         "split only, weighted as configured, and replace any public row with the same "

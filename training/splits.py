@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from training.data import load_all
+from training.labels import norm_hash, site_text_hashes
 from training.train import TrainConfig, prepare, split
 
 
@@ -43,10 +44,14 @@ def prepared_frame(data_dir: Path, sources: list[str] | None) -> pd.DataFrame:
 def rebuilt_test_split(data_dir: Path, card: dict[str, Any]) -> pd.DataFrame:
     """The test split of the model `card` describes, labelled as its training labelled it.
 
-    A card whose config predates `spam_implicit_negatives` was trained without it (the sources
-    that never checked spam leave it unknown), whatever today's default is."""
+    Public rows whose text the site labelled for this version are left out, as training left
+    them out. A card whose config predates `spam_implicit_negatives` was trained without it
+    (the sources that never checked spam leave it unknown), whatever today's default is."""
     config = card_config(card)
     frame = prepared_frame(data_dir, card_sources(card) or None)
+    site = site_text_hashes(card, "train") | site_text_hashes(card, "audit")
+    if site:  # training dropped the public rows the site labelled (training.labels)
+        frame = frame[~frame["norm"].map(norm_hash).isin(site)]
     if card.get("config", {}).get("spam_implicit_negatives", False) and "spam" in frame:
         frame["spam"] = frame["spam"].fillna(0.0)
     return frame[split(frame, config) == "test"].reset_index(drop=True)

@@ -104,3 +104,32 @@ def test_the_gate_refuses_the_worse_model_on_the_audit_sample(
     assert not result.passed and [c.figure for c in result.failures] == ["roc_auc"]
     record = result.record()
     assert record["candidate"] == "tiny-worse" and (record["gated"], record["failures"]) == (2, 1)
+
+
+def test_texts_the_candidate_trained_on_leave_the_test_split_and_the_audit_sample(
+    registry_models: Path, tmp_path: Path, fixture_data: Path
+) -> None:
+    """Training with --labels drops the public rows the site labelled and trains on the site's
+    texts: the gate must not score the candidate on them (the card records their digests)."""
+    from training.labels import text_hash
+
+    tiny, worse = (own(registry_models, v, tmp_path) for v in ("tiny-1", "tiny-worse"))
+    test = rebuilt_test_split(fixture_data, worse.card)
+    labelled, audited = test["text"].iloc[0], test["text"].iloc[1]
+    worse.card = {
+        **worse.card,
+        "site_labels": {
+            "text_hashes": {"train": [text_hash(labelled)], "audit": [text_hash(audited)]}
+        },
+    }
+    rebuilt = rebuilt_test_split(fixture_data, worse.card)
+    assert len(rebuilt) == len(test) - 2
+    assert not rebuilt["text"].isin([labelled, audited]).any()
+
+    blind = pd.read_json(EVAL_DIR / "spam_blind.jsonl", lines=True).head(20)
+    audit = pd.DataFrame({"text": [labelled, *blind["text"]], "spam": [0.0, *blind["spam"]]})
+    result = run_gate(
+        tiny, worse, margins=MARGINS, data_dir=None, audit=audit, suites=["obfuscation"]
+    )
+    assert result.sizes["audit"] == 20
+    assert "1 audit items left out: tiny-worse trained on their text" in result.notes

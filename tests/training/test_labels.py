@@ -181,6 +181,9 @@ def test_training_with_site_labels(export: Path, tmp_path: Path) -> None:
     )
     site = card["site_labels"]
     assert (site["train_rows"], site["audit_rows"], site["weight"]) == (2, 2, 4.0)
+    hashes = site["text_hashes"]  # digests, not texts: the gate drops these rows
+    assert (len(hashes["train"]), len(hashes["audit"])) == (2, 2)
+    assert "you absolute muppet" not in json.dumps(site)
     assert SITE_LICENSE in card["licenses"]
     assert card["audit"]["rows"] == 2
     assert set(card["audit"]["categories"]) == set(CATEGORIES)

@@ -47,10 +47,6 @@ class SiteLabels:
     audit: pd.DataFrame
     files: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return self.train.empty and self.audit.empty
-
 
 def kinds_of(value: Any) -> list[str]:
     if isinstance(value, list):
@@ -67,9 +63,7 @@ def load_label_file(path: Path | str) -> tuple[pd.DataFrame, bool]:
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"labels file not found: {path}")
-    frame = load_labelled_file(
-        path, source=f"site:{path.stem}", keep=(*EXPORT_COLUMNS, "comment_id")
-    )
+    frame = load_labelled_file(path, source=f"site:{path.stem}", keep=EXTRA_COLUMNS)
     export = all(column in frame.columns for column in EXPORT_COLUMNS)
     if not export:
         frame = frame.drop(columns=[c for c in frame.columns if c in EXTRA_COLUMNS])
